@@ -1,0 +1,109 @@
+/**
+ * Turns fetch arguments into a request the client can sign and re-send: method, absolute URL, headers
+ * (including the `content-type` fetch would add, since it is signed) and the body buffered once.
+ * Streams are read up to `maxBodyBytes`; a longer body is a ProtocolError (it could not be re-sent after
+ * a challenge).
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { ProtocolError } from './errors.js';
+import { abortedError } from './timers.js';
+
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface OutgoingRequest {
+  method: string;
+  url: URL;
+  /** Caller headers (never mutated by the client; each attempt copies them). */
+  headers: Headers;
+  /** Exact body bytes, or null. */
+  body: Uint8Array | null;
+  signal: AbortSignal | undefined;
+  /** Fetch options passed through unchanged (redirect, credentials, cache, ...). */
+  passthrough: RequestInit;
+}
+
+/** Fetch options the client does not interpret but must hand to the transport. */
+const PASSTHROUGH_KEYS = [
+  'cache',
+  'credentials',
+  'integrity',
+  'keepalive',
+  'mode',
+  'redirect',
+  'referrer',
+  'referrerPolicy',
+  'priority',
+  'dispatcher',
+] as const;
+
+function isReadableStream(value: unknown): value is ReadableStream {
+  return typeof ReadableStream !== 'undefined' && value instanceof ReadableStream;
+}
+
+async function readLimited(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+  signal: AbortSignal | undefined,
+  url: string,
+): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      if (signal?.aborted) throw abortedError(signal, 'reading the request body');
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        throw new ProtocolError(
+          `request body exceeds ${limit} bytes; the client must buffer bodies to re-send them after a challenge`,
+          { url },
+        );
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    throw error;
+  } finally {
+    reader.releaseLock();
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/** Normalizes `fetch(input, init)` arguments. Invalid combinations are InvalidArgumentError. */
+export async function prepareOutgoing(
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+  maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES,
+): Promise<OutgoingRequest> {
+  let request: Request;
+  try {
+    // `duplex` is required by Node for stream bodies; fetch callers routinely forget it.
+    const needsDuplex = init !== undefined && isReadableStream(init.body) && !('duplex' in init);
+    request = new Request(input, needsDuplex ? ({ ...init, duplex: 'half' } as RequestInit) : init);
+  } catch (cause) {
+    throw new InvalidArgumentError(
+      `invalid request: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+  const url = new URL(request.url);
+  const passthrough: RequestInit = {};
+  if (init !== undefined) {
+    const source = init as Record<string, unknown>;
+    const target = passthrough as Record<string, unknown>;
+    for (const key of PASSTHROUGH_KEYS) if (source[key] !== undefined) target[key] = source[key];
+  }
+  const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
+  const body = request.body === null ? null : await readLimited(request.body, maxBodyBytes, signal, url.href);
+  return { method: request.method, url, headers: new Headers(request.headers), body, signal, passthrough };
+}

@@ -1,0 +1,78 @@
+/**
+ * RFC 9530 `Content-Digest`: an SF Dictionary of algorithm → Byte Sequence over the exact body bytes.
+ * The signature covers only the header; verifiers recompute the digest from the body (P11 §2.1).
+ */
+import { createHash } from 'node:crypto';
+import { isInnerList, parseDictionary } from 'structured-headers';
+import { HEADER } from '../constants.js';
+import { HeaderParseError, InvalidArgumentError } from '../errors.js';
+import { encodeBase64, utf8 } from '../util/base64.js';
+
+/** Digest algorithms of the RFC 9530 registry marked Active. */
+export type ContentDigestAlgorithm = 'sha-256' | 'sha-512';
+
+const NODE_HASH: Readonly<Record<ContentDigestAlgorithm, string>> = {
+  'sha-256': 'sha256',
+  'sha-512': 'sha512',
+};
+
+function isKnownAlgorithm(alg: string): alg is ContentDigestAlgorithm {
+  return alg === 'sha-256' || alg === 'sha-512';
+}
+
+function bodyBytes(body: Uint8Array | string): Uint8Array {
+  if (typeof body === 'string') return utf8(body);
+  if (body instanceof Uint8Array) return body;
+  throw new InvalidArgumentError('body must be a Uint8Array or a string');
+}
+
+function digest(alg: ContentDigestAlgorithm, bytes: Uint8Array): Uint8Array {
+  return createHash(NODE_HASH[alg]).update(bytes).digest();
+}
+
+/**
+ * `sha-256=:<base64>:` for the body (a string is UTF-8 encoded). Written directly: a one-member
+ * Dictionary whose key is a valid SF key and whose value is a Byte Sequence serializes to exactly this.
+ */
+export function computeContentDigest(
+  body: Uint8Array | string,
+  alg: ContentDigestAlgorithm = 'sha-256',
+): string {
+  if (!isKnownAlgorithm(alg))
+    throw new InvalidArgumentError(`unsupported Content-Digest algorithm "${String(alg)}"`);
+  return `${alg}=:${encodeBase64(digest(alg, bodyBytes(body)))}:`;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  let diff = 0;
+  for (let i = 0; i < a.byteLength; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/**
+ * Checks a `Content-Digest` value against the body. Unknown algorithms are ignored; every known one
+ * present must match and at least one must be present. Throws HeaderParseError when the value is not a
+ * Dictionary or a known algorithm's value is not a bare Byte Sequence.
+ */
+export function verifyContentDigest(headerValue: string, body: Uint8Array | string): boolean {
+  let dictionary: ReturnType<typeof parseDictionary>;
+  try {
+    dictionary = parseDictionary(headerValue);
+  } catch (cause) {
+    throw new HeaderParseError(HEADER.contentDigest, 'Content-Digest is not a structured-field Dictionary', {
+      cause,
+    });
+  }
+  const bytes = bodyBytes(body);
+  let checked = 0;
+  for (const [alg, member] of dictionary) {
+    if (!isKnownAlgorithm(alg)) continue;
+    if (isInnerList(member) || !(member[0] instanceof ArrayBuffer)) {
+      throw new HeaderParseError(HEADER.contentDigest, `Content-Digest "${alg}" is not a Byte Sequence`);
+    }
+    if (!equalBytes(new Uint8Array(member[0]), digest(alg, bytes))) return false;
+    checked++;
+  }
+  return checked > 0;
+}

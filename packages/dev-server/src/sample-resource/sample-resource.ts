@@ -1,0 +1,126 @@
+/**
+ * The sample resource: a small documents API protected by @aauth-kit/resource.
+ *   GET  /documents              agent, person or auth token
+ *   GET  /documents/:id          agent, person or auth token
+ *   POST /documents/:id/summary  auth token with scope `documents.write` (consent by default)
+ * and its `aauth-resource.json` + JWKS.
+ */
+import { STATUS_CODES } from 'node:http';
+import { createResource, type Resource } from '@aauth-kit/resource';
+import { MEDIA_TYPE, PROBLEM_CODE } from '../constants.js';
+import type { DevServerContext } from '../context.js';
+import type { FetchHandler } from '../http/fetch-bridge.js';
+import { randomId } from '../util/random.js';
+import { type DocumentSummary, SAMPLE_DOCUMENTS, summarize } from './documents.js';
+
+export const SAMPLE_SCOPES = {
+  read: 'documents.read',
+  write: 'documents.write',
+} as const;
+
+const DOCUMENT_PATH = /^\/documents\/([A-Za-z0-9_-]{1,64})$/;
+const SUMMARY_PATH = /^\/documents\/([A-Za-z0-9_-]{1,64})\/summary$/;
+const READ_ROUTE = { accept: ['agent', 'person', 'auth'] } as const;
+const WRITE_ROUTE = { accept: ['auth'], scope: SAMPLE_SCOPES.write } as const;
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': MEDIA_TYPE.json, 'cache-control': 'no-store', ...headers },
+  });
+}
+
+function problem(
+  status: number,
+  error: string,
+  detail: string,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(JSON.stringify({ title: error, status, error, detail }), {
+    status,
+    headers: { 'content-type': MEDIA_TYPE.problemJson, 'cache-control': 'no-store', ...headers },
+  });
+}
+
+export interface SampleResource {
+  resource: Resource;
+  handle: FetchHandler;
+}
+
+export function createSampleResource(ctx: DevServerContext): SampleResource {
+  const keys = ctx.keys.resource;
+  const resource = createResource({
+    issuer: ctx.identifiers.resource,
+    signer: keys.signer,
+    kid: keys.kid,
+    development: true,
+    discovery: ctx.discovery,
+    trustedPersonServers: [ctx.identifiers.personServer],
+    now: ctx.now,
+    metadata: {
+      name: 'Sample documents API',
+      description:
+        'The sample resource of @aauth-kit/dev-server: a few documents an agent can read and summarize.',
+      scope_descriptions: {
+        [SAMPLE_SCOPES.read]: 'Read your documents',
+        [SAMPLE_SCOPES.write]: 'Create summaries of your documents',
+      },
+    },
+  });
+  const summaries: DocumentSummary[] = [];
+
+  async function handle(request: Request): Promise<Response> {
+    const wellKnown = resource.handleWellKnown(request);
+    if (wellKnown) return wellKnown;
+    const { pathname } = new URL(request.url);
+
+    if (pathname === '/documents') {
+      if (request.method !== 'GET')
+        return problem(405, PROBLEM_CODE.methodNotAllowed, 'use GET', { allow: 'GET' });
+      const outcome = await resource.verify(request, READ_ROUTE);
+      if (!outcome.ok) return outcome.response;
+      return json(200, { documents: SAMPLE_DOCUMENTS.map(({ id, title }) => ({ id, title })) });
+    }
+
+    const read = DOCUMENT_PATH.exec(pathname);
+    if (read) {
+      if (request.method !== 'GET')
+        return problem(405, PROBLEM_CODE.methodNotAllowed, 'use GET', { allow: 'GET' });
+      const outcome = await resource.verify(request, READ_ROUTE);
+      if (!outcome.ok) return outcome.response;
+      const document = SAMPLE_DOCUMENTS.find((candidate) => candidate.id === read[1]);
+      if (!document) return problem(404, PROBLEM_CODE.notFound, 'no such document');
+      return json(200, {
+        ...document,
+        summaries: summaries
+          .filter((s) => s.documentId === document.id)
+          .map(({ id, text }) => ({ id, text })),
+      });
+    }
+
+    const write = SUMMARY_PATH.exec(pathname);
+    if (write) {
+      if (request.method !== 'POST')
+        return problem(405, PROBLEM_CODE.methodNotAllowed, 'use POST', { allow: 'POST' });
+      const outcome = await resource.verify(request, WRITE_ROUTE);
+      if (!outcome.ok) return outcome.response;
+      const document = SAMPLE_DOCUMENTS.find((candidate) => candidate.id === write[1]);
+      if (!document) return problem(404, PROBLEM_CODE.notFound, 'no such document');
+      const person = outcome.identity.person;
+      if (!person) return problem(403, PROBLEM_CODE.denied, 'summaries are made for a person');
+      const summary: DocumentSummary = {
+        id: randomId(8),
+        documentId: document.id,
+        text: summarize(document),
+        person,
+        createdAt: ctx.now(),
+      };
+      summaries.push(summary);
+      return json(201, { id: summary.id, document_id: document.id, summary: summary.text });
+    }
+
+    return problem(404, PROBLEM_CODE.notFound, `nothing is served at ${pathname}`);
+  }
+
+  return { resource, handle };
+}
