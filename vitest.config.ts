@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources in tests through the "@aauth-kit/source"
 // export condition (see each package's exports map); published consumers get dist/.
-const conditions = ['@aauth-kit/source', 'module', 'node', 'import', 'default'];
+const conditions = ['@aauth-kit/source', 'module', 'node', 'default'];
 
 export default defineConfig({
   resolve: { conditions },

@@ -516,4 +516,39 @@ describe('agent client in a scripted three-party world', () => {
     expect(world.psRequests('/person-token')).toHaveLength(2);
     expect(world.psRequests('/token')).toHaveLength(2);
   });
+
+  it("'throw' mode answers a clarification itself before reporting the consent the person must give", async () => {
+    let answered = false;
+    world = await fakeWorld({
+      client: { consent: 'throw', onClarification: () => 'Because' },
+      ps: (request, w) => {
+        if (request.path === '/token') {
+          return json(
+            202,
+            { status: 'pending', clarification: 'Why?' },
+            {
+              location: '/pending/1',
+              'retry-after': '0',
+              'aauth-requirement': 'requirement=clarification',
+            },
+          );
+        }
+        if (request.path === '/pending/1' && request.method === 'POST') {
+          answered = true;
+          return pendingReply(
+            w.ps.origin,
+            'requirement=interaction; url="https://ps.example/i"; code="CLAR-0001"',
+          );
+        }
+        return undefined;
+      },
+    });
+    const error = (await world.client
+      .fetch(`${world.resource.origin}/files/1`, { method: 'POST', body: 'x' })
+      .catch((e: unknown) => e)) as ConsentRequiredError;
+    expect(answered).toBe(true);
+    expect(error).toBeInstanceOf(ConsentRequiredError);
+    expect(error.interaction.code).toBe('CLAR-0001');
+    expect(world.psRequests('/pending/1').filter((r) => r.method === 'GET')).toHaveLength(0);
+  });
 });

@@ -29,7 +29,8 @@ export const AGENT_PROVIDER = 'http://localhost:9';
 export const PERSON = 'person-1';
 export const SCOPE = 'files.write';
 
-type Handler = (request: RecordedRequest, world: FakeWorld) => Reply | Promise<Reply> | 'hang' | undefined;
+type Answer = Reply | 'hang' | undefined;
+type Handler = (request: RecordedRequest, world: FakeWorld) => Answer | Promise<Answer>;
 
 export interface FakeWorldOptions {
   /** Overrides for PS paths (`/person-token`, `/token`, `/pending/...`); undefined → default answer. */
@@ -39,7 +40,7 @@ export interface FakeWorldOptions {
     request: RecordedRequest,
     verified: VerifiedRequest | undefined,
     world: FakeWorld,
-  ) => Reply | Promise<Reply> | 'hang' | undefined;
+  ) => Answer | Promise<Answer>;
   client?: Partial<AAuthClientOptions>;
   /** Lifetime of minted person/auth tokens (default 3600). */
   tokenLifetimeSeconds?: number;
@@ -77,7 +78,7 @@ export async function fakeWorld(options: FakeWorldOptions = {}): Promise<FakeWor
   ]);
   const nowSeconds = options.now ?? (() => Date.now() / 1000);
   const lifetime = options.tokenLifetimeSeconds ?? 3600;
-  // biome-ignore lint/style/useConst: assigned once the servers know their ports
+  // Assigned once both servers know their ports; their handlers only run after that.
   let world: FakeWorld;
 
   const ps = await loopbackServer(async (request, origin) => {

@@ -118,7 +118,7 @@ export interface LoopbackServer {
  * peer). Open sockets are destroyed on close so a hung exchange cannot keep the process alive.
  */
 export async function loopbackServer(
-  handler: (request: RecordedRequest, origin: string) => Reply | Promise<Reply> | 'hang',
+  handler: (request: RecordedRequest, origin: string) => Reply | 'hang' | Promise<Reply | 'hang'>,
 ): Promise<LoopbackServer> {
   const requests: RecordedRequest[] = [];
   let origin = '';

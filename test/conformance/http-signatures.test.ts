@@ -3,16 +3,20 @@
  *  (a) RFC 9421 Appendix B.2.6 (Ed25519) reproduced byte for byte, and rejected under the AAuth profile;
  *  (b) RFC 9530 Appendix D Content-Digest values;
  *  (c) aauth-go `http-signature.json`, verify direction;
- *  (d) interop with @hellocoop/httpsig 2.2.0 in both directions, one helper per Signature-Key scheme.
+ *  (d) interop with @hellocoop/httpsig 2.2.0 in both directions for the hwk, jwt and jwks_uri schemes.
  */
 import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   type SignatureKeyType as HsSignatureKey,
+  type VerifyOptions as HsVerifyOptions,
   type VerifyRequest as HsVerifyRequest,
   fetch as hsFetch,
   verify as hsVerify,
 } from '@hellocoop/httpsig';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscovery, DEVELOPMENT_EGRESS } from '../../packages/core/src/discovery/index.js';
 import { SignatureVerificationError } from '../../packages/core/src/errors.js';
 import {
   computeContentDigest,
@@ -31,7 +35,10 @@ import {
   importPrivateKey,
   type PublicJwk,
 } from '../../packages/core/src/keys/index.js';
+import { createSignatureKeyResolver } from '../../packages/core/src/signature-key/index.js';
 import type { KnownSignatureKey } from '../../packages/core/src/signature-key/types.js';
+import { mintAgentToken } from '../../packages/core/src/tokens/index.js';
+import { createRequestVerifier } from '../../packages/core/src/verify-request.js';
 
 function loadVector<T>(path: string): T {
   return JSON.parse(readFileSync(new URL(`../vectors/${path}`, import.meta.url), 'utf8')) as T;
@@ -259,22 +266,32 @@ describe('aauth-go http-signature vectors (verify direction)', () => {
 // ---------------------------------------------------------------------------------------------------------
 // (d) @hellocoop/httpsig 2.2.0 interop
 
-/** One Signature-Key scheme as both implementations speak it. jwt and jwks_uri join once tokens/ lands. */
+/** A fresh signing key pair and what each implementation sends for it under one scheme. */
+interface KeyMaterial {
+  pair: GeneratedKeyPair;
+  /** What our signer sends. */
+  ours: KnownSignatureKey;
+  /** What @hellocoop/httpsig's fetch() sends. */
+  theirs: HsSignatureKey;
+}
+
+/** One Signature-Key scheme as both implementations speak it. */
 interface InteropScheme {
-  name: string;
-  /** What our signer sends for the key pair. */
-  ours(pair: GeneratedKeyPair): KnownSignatureKey;
-  /** What @hellocoop/httpsig's fetch() sends for the key pair. */
-  theirs(pair: GeneratedKeyPair): HsSignatureKey;
+  name: 'hwk' | 'jwt' | 'jwks_uri';
+  keyMaterial(): Promise<KeyMaterial>;
   /** Our verifier's policy schemes and resolver for this scheme. */
   policy: SignatureVerificationPolicy;
   resolveKey: SignatureKeyResolver;
+  /** Options for its verify(). */
+  hsVerifyOptions?: HsVerifyOptions;
 }
 
 const hwkScheme: InteropScheme = {
   name: 'hwk',
-  ours: (pair) => ({ scheme: 'hwk', jwk: pair.publicJwk }),
-  theirs: () => ({ type: 'hwk' }),
+  keyMaterial: async () => {
+    const pair = await generateKeyPair();
+    return { pair, ours: { scheme: 'hwk', jwk: pair.publicJwk }, theirs: { type: 'hwk' } };
+  },
   policy: { schemes: ['hwk'] },
   resolveKey: async (member) => {
     if (member.scheme !== 'hwk' || !('jwk' in member)) {
@@ -284,7 +301,92 @@ const hwkScheme: InteropScheme = {
   },
 };
 
-const INTEROP_SCHEMES: InteropScheme[] = [hwkScheme];
+/**
+ * `jwt`: an agent token we mint (real clock: its verify() checks `exp` against Date.now) whose
+ * `cnf.jwk` is the HTTP signing key. Its verify() takes the key from `cnf.jwk` without validating the
+ * token (peers.md §2.2); ours verifies the token under the agent server's pinned key.
+ */
+const AGENT_SERVER = 'https://agent.example';
+let agentServerKey: GeneratedKeyPair;
+let jwtResolveKey: SignatureKeyResolver;
+
+const jwtScheme: InteropScheme = {
+  name: 'jwt',
+  keyMaterial: async () => {
+    const pair = await generateKeyPair();
+    const jwt = await mintAgentToken(
+      { iss: AGENT_SERVER, sub: 'aauth:assistant@agent.example', cnf: { jwk: pair.publicJwk } },
+      { signer: agentServerKey.signer, kid: agentServerKey.kid },
+    );
+    return { pair, ours: { scheme: 'jwt', jwt }, theirs: { type: 'jwt', jwt } };
+  },
+  policy: { schemes: ['jwt'] },
+  resolveKey: (member, signal) => jwtResolveKey(member, signal),
+};
+
+/**
+ * `jwks_uri`: a loopback agent server on 127.0.0.1 publishing `aauth-agent.json` (with a matching
+ * `issuer`) and a JWKS to which each test adds its key. Its verify() fetches `{id}/.well-known/{dwk}`
+ * with the global fetch and admits an http://127.0.0.1 id as it is, so no transport shim is needed.
+ * Its JWKS cache (1 h by default) is turned off because every test publishes a new key; ours gets
+ * `Cache-Control: no-store` for the same reason.
+ */
+const publishedKeys = new Map<string, PublicJwk>();
+let loopback: Server;
+let loopbackId: string;
+let jwksUriResolveKey: SignatureKeyResolver;
+
+function serveAgentServer(request: IncomingMessage, response: ServerResponse): void {
+  const json = (body: unknown): void => {
+    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    response.end(JSON.stringify(body));
+  };
+  if (request.url === '/.well-known/aauth-agent.json') {
+    json({ issuer: loopbackId, jwks_uri: `${loopbackId}/jwks.json` });
+  } else if (request.url === '/jwks.json') {
+    json({ keys: [...publishedKeys.values()] });
+  } else {
+    response.writeHead(404).end();
+  }
+}
+
+const jwksUriScheme: InteropScheme = {
+  name: 'jwks_uri',
+  keyMaterial: async () => {
+    const pair = await generateKeyPair();
+    publishedKeys.set(pair.kid, pair.publicJwk);
+    const member = { id: loopbackId, dwk: 'aauth-agent.json', kid: pair.kid };
+    return { pair, ours: { scheme: 'jwks_uri', ...member }, theirs: { type: 'jwks_uri', ...member } };
+  },
+  policy: { schemes: ['jwks_uri'] },
+  resolveKey: (member, signal) => jwksUriResolveKey(member, signal),
+  hsVerifyOptions: { jwksCacheTtl: 0 },
+};
+
+beforeAll(async () => {
+  agentServerKey = await generateKeyPair({ kid: 'agent-server-1' });
+  jwtResolveKey = createRequestVerifier({
+    accept: ['agent'],
+    issuerKeys: { [AGENT_SERVER]: { keys: [agentServerKey.publicJwk] } },
+  }).resolveKey;
+
+  loopback = createServer(serveAgentServer);
+  await new Promise<void>((resolve) => loopback.listen(0, '127.0.0.1', resolve));
+  loopbackId = `http://127.0.0.1:${(loopback.address() as AddressInfo).port}`;
+  jwksUriResolveKey = createSignatureKeyResolver({
+    accept: ['agent'],
+    schemes: ['jwks_uri'],
+    discovery: createDiscovery({ egress: DEVELOPMENT_EGRESS }),
+  });
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve, reject) =>
+    loopback.close((error) => (error ? reject(error) : resolve())),
+  );
+});
+
+const INTEROP_SCHEMES: InteropScheme[] = [hwkScheme, jwtScheme, jwksUriScheme];
 
 interface InteropRequest {
   name: string;
@@ -328,8 +430,7 @@ function toHsRequest(request: InteropRequest, headers: Record<string, string>): 
 }
 
 async function signWithHs(
-  scheme: InteropScheme,
-  pair: GeneratedKeyPair,
+  material: KeyMaterial,
   request: InteropRequest,
   components?: string[],
 ): Promise<Record<string, string>> {
@@ -337,8 +438,8 @@ async function signWithHs(
     method: request.method,
     headers: request.headers,
     ...(request.body === undefined ? {} : { body: request.body }),
-    signingKey: pair.privateJwk as JsonWebKey,
-    signatureKey: scheme.theirs(pair),
+    signingKey: material.pair.privateJwk as JsonWebKey,
+    signatureKey: material.theirs,
     ...(components === undefined ? {} : { components }),
     dryRun: true,
   });
@@ -348,18 +449,25 @@ async function signWithHs(
 describe.each(INTEROP_SCHEMES)('@hellocoop/httpsig 2.2.0 interop, $name scheme', (scheme) => {
   describe.each(INTEROP_REQUESTS)('$name', (request) => {
     it('its verify() accepts our signature', async () => {
-      const pair = await generateKeyPair();
-      const added = await signMessage(request, { signer: pair.signer, signatureKey: scheme.ours(pair) });
-      const result = await hsVerify(toHsRequest(request, { ...request.headers, ...added }));
+      const { pair, ours } = await scheme.keyMaterial();
+      const added = await signMessage(request, { signer: pair.signer, signatureKey: ours });
+      const result = await hsVerify(
+        toHsRequest(request, { ...request.headers, ...added }),
+        scheme.hsVerifyOptions,
+      );
       expect(result.error).toBeUndefined();
       expect(result.verified).toBe(true);
       expect(result.keyType).toBe(scheme.name);
       expect(result.thumbprint).toBe(pair.kid);
+      if (ours.scheme === 'jwt') expect(result.jwt?.raw).toBe(ours.jwt);
+      if (ours.scheme === 'jwks_uri') {
+        expect(result.jwks_uri).toEqual({ id: ours.id, dwk: ours.dwk, kid: ours.kid });
+      }
     });
 
     it('our verifier accepts its signature', async () => {
-      const pair = await generateKeyPair();
-      const headers = await signWithHs(scheme, pair, request);
+      const material = await scheme.keyMaterial();
+      const headers = await signWithHs(material, request);
       // HS covers @query only when asked (its defaults leave the query unsigned), see the divergence below.
       const policy = { ...scheme.policy, requireQueryWhenPresent: false };
       const result = await verifyMessageSignature(
@@ -371,7 +479,19 @@ describe.each(INTEROP_SCHEMES)('@hellocoop/httpsig 2.2.0 interop, $name scheme',
         },
         { policy, resolveKey: scheme.resolveKey },
       );
-      expect(result.resolved.key.thumbprint).toBe(pair.kid);
+      expect(result.resolved.scheme).toBe(scheme.name);
+      expect(result.resolved.key.thumbprint).toBe(material.pair.kid);
+      expect(result.signatureKey.scheme).toBe(scheme.name);
+      if (scheme.name === 'jwt') {
+        expect(result.resolved.token?.claims).toMatchObject({ iss: AGENT_SERVER, dwk: 'aauth-agent.json' });
+      }
+      if (scheme.name === 'jwks_uri') {
+        expect(result.resolved.issuer).toEqual({
+          id: loopbackId,
+          dwk: 'aauth-agent.json',
+          kid: material.pair.kid,
+        });
+      }
       expect(result.components).toEqual(
         expect.arrayContaining(['@method', '@authority', '@path', 'signature-key']),
       );
@@ -385,8 +505,7 @@ describe.each(INTEROP_SCHEMES)('@hellocoop/httpsig 2.2.0 interop, $name scheme',
     const request = INTEROP_REQUESTS[1]!;
 
     it('its default components leave the query unsigned, which our default policy refuses (invalid_input)', async () => {
-      const pair = await generateKeyPair();
-      const headers = await signWithHs(scheme, pair, request);
+      const headers = await signWithHs(await scheme.keyMaterial(), request);
       const error = await signatureError(() =>
         verifyMessageSignature(
           { method: request.method, url: request.url, headers },
@@ -398,9 +517,9 @@ describe.each(INTEROP_SCHEMES)('@hellocoop/httpsig 2.2.0 interop, $name scheme',
     });
 
     it('it computes @query without the leading "?" (RFC 9421 §2.2.7 includes it), so its @query signatures fail here', async () => {
-      const pair = await generateKeyPair();
+      const material = await scheme.keyMaterial();
       const components = ['@method', '@authority', '@path', '@query', 'signature-key'];
-      const headers = await signWithHs(scheme, pair, request, components);
+      const headers = await signWithHs(material, request, components);
       const error = await signatureError(() =>
         verifyMessageSignature(
           { method: request.method, url: request.url, headers },
@@ -409,9 +528,12 @@ describe.each(INTEROP_SCHEMES)('@hellocoop/httpsig 2.2.0 interop, $name scheme',
       );
       expect(error.signatureError).toBe('invalid_signature');
       // Given the query without "?", as its own fetch() derives it, its verify() rejects our RFC-conformant value.
-      const ours = await signMessage(request, { signer: pair.signer, signatureKey: scheme.ours(pair) });
+      const ours = await signMessage(request, { signer: material.pair.signer, signatureKey: material.ours });
       const url = new URL(request.url);
-      const result = await hsVerify({ ...toHsRequest(request, { ...ours }), query: url.search.slice(1) });
+      const result = await hsVerify(
+        { ...toHsRequest(request, { ...ours }), query: url.search.slice(1) },
+        scheme.hsVerifyOptions,
+      );
       expect(result.verified).toBe(false);
     });
   });

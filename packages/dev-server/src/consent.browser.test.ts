@@ -3,8 +3,8 @@
  * fail (never skip) when /usr/bin/chromium is missing: CI installs it.
  */
 import { existsSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createTestAgent,
   obtainResourceToken,
@@ -27,23 +27,35 @@ const CHROMIUM_ARGS = [
 ];
 const JUSTIFICATION = 'Summarize <script>alert("x")</script> the quarterly report for the Monday digest.';
 
-let browser: Browser;
-let context: BrowserContext;
+let launched: Promise<Browser> | undefined;
+let context: BrowserContext | undefined;
 let server: DevServer;
 
-beforeAll(async () => {
+/**
+ * The shared browser, launched on first use inside a test: a missing Chromium fails every test that
+ * needs it (a failing hook would only mark them skipped).
+ */
+async function browser(): Promise<Browser> {
   expect(existsSync(CHROMIUM), `${CHROMIUM} is required (apt-get install chromium)`).toBe(true);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-});
+  launched ??= chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return launched;
+}
+
+/** A fresh browser context (own cookies) for the current test. */
+async function newPage(): Promise<Page> {
+  context = await (await browser()).newContext();
+  return context.newPage();
+}
+
 afterAll(async () => {
-  await browser?.close();
+  await (await launched?.catch(() => undefined))?.close();
 });
 beforeEach(async () => {
   server = await startDevServer({ pollIntervalSeconds: 0 });
-  context = await browser.newContext();
 });
 afterEach(async () => {
   await context?.close();
+  context = undefined;
   await server?.close();
 });
 
@@ -74,7 +86,7 @@ describe('consent page in Chromium', () => {
   it('shows agent, resource and scopes apart from what the agent says; Approve delivers the auth token', async () => {
     const agent = await createTestAgent(server, { local: 'browser-agent' });
     const { interactionUrl, location, code } = await startConsent(agent);
-    const page = await context.newPage();
+    const page = await newPage();
     const opened = await page.goto(interactionUrl);
     expect(opened?.status()).toBe(200);
 
@@ -117,7 +129,7 @@ describe('consent page in Chromium', () => {
   it('Deny makes the agent’s next poll answer 403 denied', async () => {
     const agent = await createTestAgent(server);
     const { interactionUrl, location } = await startConsent(agent);
-    const page = await context.newPage();
+    const page = await newPage();
     await page.goto(interactionUrl);
     await page.getByRole('button', { name: 'Deny' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Denied');
@@ -129,9 +141,9 @@ describe('consent page in Chromium', () => {
   it('refuses the form from another browser session (the code belongs to the first one)', async () => {
     const agent = await createTestAgent(server);
     const { interactionUrl, location } = await startConsent(agent);
-    const first = await context.newPage();
+    const first = await newPage();
     await first.goto(interactionUrl);
-    const otherContext = await browser.newContext();
+    const otherContext = await (await browser()).newContext();
     try {
       const second = await otherContext.newPage();
       const response = await second.goto(interactionUrl);

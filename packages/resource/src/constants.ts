@@ -35,7 +35,20 @@ export const DEFAULTS = {
    * consent wait, so a day is a generous bound.
    */
   issuedPersonServerTtlSeconds: 24 * 3600,
+  /**
+   * Components required beyond AAuth's four unless the metadata says otherwise (P11 §11 Q9, Q10): the
+   * query and the body are protected by default. `@query` is required only when the URL has a query
+   * and `content-type` + `content-digest` only when there is a body.
+   */
+  additionalSignatureComponents: ['@query', 'content-type', 'content-digest'] as readonly string[],
 } as const;
+
+/** Components whose requirement depends on the request (present query / present body). */
+export const CONDITIONAL_COMPONENTS: ReadonlySet<string> = new Set([
+  '@query',
+  'content-type',
+  'content-digest',
+]);
 
 /** Upper bound on the resource token lifetime (P11 #resource-token: SHOULD be at most 5 minutes). */
 export const MAX_RESOURCE_TOKEN_LIFETIME_SECONDS = 300;

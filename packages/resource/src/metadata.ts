@@ -8,7 +8,7 @@ import {
   type ResourceMetadata,
   SUPPORTED_ALGS,
 } from '@aauth-kit/core';
-import { WELL_KNOWN_PATH } from './constants.js';
+import { DEFAULTS, WELL_KNOWN_PATH } from './constants.js';
 import { isScopeToken } from './scope.js';
 import type { ResourceMetadataInput } from './types.js';
 
@@ -81,6 +81,7 @@ export function buildMetadata(options: BuildMetadataOptions): ResourceMetadata {
     jwks_uri: `${options.issuer}${WELL_KNOWN_PATH.jwks}`,
     signature_window: options.signatureWindow,
     accept_signature_algs: [...SUPPORTED_ALGS],
+    additional_signature_components: [...DEFAULTS.additionalSignatureComponents],
   };
   for (const [member, value] of Object.entries(input)) {
     if (value !== undefined) document[member] = structuredClone(value);

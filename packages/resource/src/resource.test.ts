@@ -403,12 +403,12 @@ describe('signature failures', () => {
   });
 
   it('asks for the components listed in additional_signature_components with invalid_input', async () => {
-    const resource = makeResource({ metadata: { additional_signature_components: ['@query'] } });
+    const resource = makeResource({ metadata: { additional_signature_components: ['@target-uri'] } });
     const request = await signedRequest(world, `${RESOURCE}/docs`, await world.agentToken());
-    // The core signer covers @query only when there is a query, so this signature lacks it.
+    // The core signer never covers @target-uri by default, so this signature lacks it.
     const refused = failure(await resource.verify(request, { accept: ['agent'] }));
     const header = parseSignatureError(refused.response.headers.get('signature-error') ?? '');
-    expect(header).toEqual({ error: 'invalid_input', requiredInput: ['@query'] });
+    expect(header).toEqual({ error: 'invalid_input', requiredInput: ['@target-uri'] });
   });
 
   it('checks a covered Content-Digest against the body', async () => {
@@ -545,8 +545,24 @@ describe('freshness and token validity', () => {
 });
 
 describe('@hellocoop/httpsig interop', () => {
-  it('accepts a request signed by @hellocoop/httpsig with the jwt scheme and our agent token', async () => {
+  it('refuses by default a @hellocoop/httpsig request whose query is unsigned (its default components)', async () => {
     const resource = makeResource();
+    const { headers } = await httpsigFetch(`${RESOURCE}/docs?page=2`, {
+      method: 'GET',
+      signingKey: world.agent.privateJwk as JsonWebKey,
+      signatureKey: { type: 'jwt', jwt: await world.agentToken() },
+      dryRun: true,
+    });
+    const refused = failure(
+      await resource.verify(new Request(`${RESOURCE}/docs?page=2`, { headers }), { accept: ['agent'] }),
+    );
+    const header = parseSignatureError(refused.response.headers.get('signature-error') ?? '');
+    expect(header).toEqual({ error: 'invalid_input', requiredInput: ['@query'] });
+  });
+
+  it('accepts a request signed by @hellocoop/httpsig with the jwt scheme and our agent token', async () => {
+    // A resource that does not ask for the query to be signed (its metadata lists no extra components).
+    const resource = makeResource({ metadata: { additional_signature_components: [] } });
     const jwt = await world.agentToken();
     const { headers } = await httpsigFetch(`${RESOURCE}/docs?page=2`, {
       method: 'GET',
@@ -602,6 +618,7 @@ describe('metadata and JWKS', () => {
       jwks_uri: `${RESOURCE}/.well-known/jwks.json`,
       signature_window: 30,
       accept_signature_algs: ['Ed25519', 'ES256'],
+      additional_signature_components: ['@query', 'content-type', 'content-digest'],
       name: 'Docs',
       authorization_endpoint: `${RESOURCE}/authorize`,
       scope_descriptions: { 'docs.read': 'Read your documents' },

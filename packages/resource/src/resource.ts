@@ -18,6 +18,7 @@ import { AUTHORIZATION_ROUTE, handleAuthorizationRequest } from './authorization
 import {
   ACCEPTABLE_KINDS,
   ACCEPTED_SIGNATURE_SCHEMES,
+  CONDITIONAL_COMPONENTS,
   DEFAULTS,
   MAX_RESOURCE_TOKEN_LIFETIME_SECONDS,
 } from './constants.js';
@@ -143,20 +144,22 @@ export function createResource(options: ResourceOptions): Resource {
     now,
   };
 
+  // P11: a resource requires only the AAuth four plus what it publishes in its metadata. The query and
+  // body components listed there apply when the request has a query or a body.
   const extraComponents = metadata.additional_signature_components ?? [];
   const routePolicy: SignatureVerificationPolicy = {
     schemes: ACCEPTED_SIGNATURE_SCHEMES,
-    requiredComponents: extraComponents,
-    // P11: a resource requires only the AAuth four plus what it publishes in its metadata.
-    requireQueryWhenPresent: false,
-    requireDigestWhenBody: false,
+    requiredComponents: extraComponents.filter((c) => !CONDITIONAL_COMPONENTS.has(c)),
+    requireQueryWhenPresent: extraComponents.includes('@query'),
+    requireDigestWhenBody:
+      extraComponents.includes('content-digest') || extraComponents.includes('content-type'),
     windowSeconds: signatureWindow,
     authority,
   };
   // The authorization endpoint's body decides what gets authorized: its bytes must be signed.
   const authorizationPolicy: SignatureVerificationPolicy = {
     ...routePolicy,
-    requiredComponents: [...extraComponents, 'content-type', 'content-digest'],
+    requireDigestWhenBody: true,
   };
   const scopeDescriptions = metadata.scope_descriptions;
   const knownScopes = scopeDescriptions === undefined ? undefined : new Set(Object.keys(scopeDescriptions));

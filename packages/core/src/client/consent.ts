@@ -129,11 +129,11 @@ export class ConsentRegistry {
   readonly #byId = new Map<string, PendingRecord>();
   readonly #announced = new SeenSet(1000);
 
-  /** The live record for `key`; an expired one is dropped. */
+  /** The live record for `key`; an expired one (collected or not) is dropped. */
   get(key: string, now: number): PendingRecord | undefined {
     const record = this.#byKey.get(key);
     if (record === undefined) return undefined;
-    if (now >= record.handle.expiresAt && record.completion === undefined) {
+    if (now >= record.handle.expiresAt) {
       this.remove(record);
       return undefined;
     }

@@ -67,10 +67,8 @@ function buildInteraction(record: PendingRecord, answer: DeferredAnswer): Intera
       ...base,
     };
   }
-  const waitsForSomeone =
-    requirement === undefined ||
-    requirement.requirement === REQUIREMENT.approval ||
-    requirement.requirement === REQUIREMENT.clarification;
+  // A clarification is a question for the agent, not for a person: nothing to announce yet.
+  const waitsForSomeone = requirement === undefined || requirement.requirement === REQUIREMENT.approval;
   if (waitsForSomeone && record.interaction === undefined) return { kind: 'approval', ...base };
   return undefined;
 }

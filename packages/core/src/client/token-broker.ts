@@ -340,7 +340,12 @@ export class TokenBroker {
   ): Promise<StoredToken> {
     this.#o.registry.add(record);
     await absorbDeferred(this.#o.deferred, record, answer, signal);
-    if (mode === 'throw') throw this.consentRequired(record);
+    if (mode === 'throw') {
+      // A clarification is answered by the agent itself; only then is there anything to wait for.
+      const completion = await this.pollOnce(record, signal, false);
+      if (completion !== undefined) return completion.stored!;
+      throw this.consentRequired(record);
+    }
     const completion = await this.wait(record, signal);
     return completion.stored!;
   }
@@ -376,13 +381,17 @@ export class TokenBroker {
   }
 
   /**
-   * One poll (shared by concurrent callers), skipped when the last one was too recent; answers a
-   * pending clarification first. Undefined while still pending.
+   * One poll (shared by concurrent callers), skipped when the last one was too recent or `poll` is
+   * false; answers a pending clarification first. Undefined while still pending.
    */
-  pollOnce(record: PendingRecord, signal: AbortSignal | undefined): Promise<Completion | undefined> {
+  pollOnce(
+    record: PendingRecord,
+    signal: AbortSignal | undefined,
+    poll = true,
+  ): Promise<Completion | undefined> {
     if (record.completion !== undefined) return Promise.resolve(record.completion);
     return this.#consentFlights.run(
-      `poll\u0000${record.handle.id}`,
+      `poll\u0000${record.handle.id}\u0000${poll}`,
       async (flightSignal) => {
         if (record.clarification !== undefined && this.#o.deferred.onClarification !== undefined) {
           const final = await this.#settleMaybe(record, () =>
@@ -390,7 +399,7 @@ export class TokenBroker {
           );
           if (final !== undefined) return final;
         }
-        if (!record.schedule.mayPollNow(this.#o.now())) return undefined;
+        if (!poll || !record.schedule.mayPollNow(this.#o.now())) return undefined;
         return this.#settleMaybe(record, () =>
           pollOnce(this.#o.deferred, record, { signal: flightSignal, holdSeconds: 0 }),
         );

@@ -8,7 +8,7 @@
  * long poll on another process simply waits out its `Prefer: wait`.
  */
 import { canonicalizeInteractionCode, generateInteractionCode } from '@aauth-kit/core';
-import type { PendingKind, PendingRecord, PendingStore } from '../store/types.js';
+import type { PendingRecord, PendingStore } from '../store/types.js';
 import { KeyedMutex } from '../util/keyed-mutex.js';
 import { randomId } from '../util/random.js';
 
@@ -211,5 +211,3 @@ export class PendingRequests {
     for (const listener of [...listeners]) listener();
   }
 }
-
-export type { PendingKind };

@@ -203,5 +203,5 @@ export function createTokenEndpoints({
     await pendingHandlers.respondCreated(request, record);
   }
 
-  return { personToken, authToken, rememberConsent };
+  return { personToken, authToken };
 }
