@@ -18,6 +18,7 @@ import {
 } from '@aauth-kit/core';
 import { fetch as hsFetch, verify as hsVerify } from '@hellocoop/httpsig';
 import { Bench } from 'tinybench';
+import { runClientBench } from './client.js';
 
 const provider = await generateKeyPair();
 const agent = await generateKeyPair();
@@ -122,3 +123,6 @@ console.table(
     met: op === '<=' ? value <= target : value >= target ? 'yes' : 'NO',
   })),
 );
+
+// The agent client's own tables (bench/client.ts): warm signed call vs unsigned, cold flow.
+await runClientBench();

@@ -73,6 +73,16 @@ describe('agent client against the dev server', () => {
     expect(world.client.pendingConsent(world.resource)).toBeUndefined();
   });
 
+  it('surfaces a Person Server policy that denies outright (403 denied, no pending request) as ConsentDeniedError', async () => {
+    world = await devWorld({ policies: [{ scope: 'documents.write', decision: 'deny' }] });
+    const error = await world.client
+      .fetch(`${world.resource}${SUMMARY}`, { method: 'POST' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConsentDeniedError);
+    expect(error).toMatchObject({ error: 'denied', status: 403, code: 'ERR_CONSENT_DENIED' });
+    expect(world.authTokenRequests()).toBe(1);
+  });
+
   it("in 'throw' mode raises ConsentRequiredError, remembers it, and a re-run polls the same consent", async () => {
     world = await devWorld({}, { consent: 'throw' });
     const url = `${world.resource}${SUMMARY}`;

@@ -2,6 +2,7 @@
  * @aauth-kit/core: the AAuth protocol layer (keys, RFC 9421 signatures with Signature-Key, tokens,
  * header codecs, identifiers, discovery) and the agent client.
  */
+export * from './client/index.js';
 export * from './constants.js';
 export * from './discovery/index.js';
 export * from './errors.js';

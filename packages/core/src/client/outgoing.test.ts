@@ -72,3 +72,60 @@ describe('prepareOutgoing', () => {
     );
   });
 });
+
+describe('prepareOutgoing fast path', () => {
+  const cases: Array<[string, RequestInit | undefined]> = [
+    ['plain GET', undefined],
+    ['lowercase post with a string body', { method: 'post', body: 'héllo' }],
+    ['patch keeps its case (as fetch does)', { method: 'patch', body: 'x' }],
+    [
+      'bytes with a content type',
+      { method: 'PUT', body: new Uint8Array([1, 2, 3]), headers: { 'content-type': 'application/x' } },
+    ],
+    ['an ArrayBuffer', { method: 'POST', body: new Uint8Array([9, 8]).buffer }],
+    [
+      'caller headers',
+      {
+        headers: [
+          ['x-a', '1'],
+          ['x-a', '2'],
+        ],
+      },
+    ],
+  ];
+
+  it.each(cases)('gives the same request as the WHATWG Request path for %s', async (_label, init) => {
+    const fast = await prepareOutgoing('https://r.example/p?q=1', init);
+    // A Request input always takes the general path.
+    const slow = await prepareOutgoing(new Request('https://r.example/p?q=1', init), undefined);
+    expect(fast.method).toBe(slow.method);
+    expect(fast.url.href).toBe(slow.url.href);
+    expect([...fast.headers]).toEqual([...slow.headers]);
+    expect(fast.body === null ? null : [...fast.body]).toEqual(slow.body === null ? null : [...slow.body]);
+  });
+
+  it('copies caller bytes so later mutation cannot change a re-sent body', async () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    const out = await prepareOutgoing('https://r.example/', { method: 'POST', body: bytes });
+    bytes[0] = 9;
+    expect([...out.body!]).toEqual([1, 2, 3]);
+  });
+
+  it('still refuses what fetch refuses', async () => {
+    await expect(prepareOutgoing('https://r.example/', { method: 'CONNECT' })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    await expect(prepareOutgoing('https://u:p@r.example/', undefined)).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    await expect(prepareOutgoing('https://r.example/', { method: 'HEAD', body: 'x' })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+  });
+
+  it('refuses a byte body over the limit with a ProtocolError', async () => {
+    await expect(
+      prepareOutgoing('https://r.example/', { method: 'POST', body: new Uint8Array(11) }, 10),
+    ).rejects.toBeInstanceOf(ProtocolError);
+  });
+});

@@ -15,7 +15,8 @@ import {
   readSignatureError,
   requireJsonObject,
 } from './answers.js';
-import { PersonServerError, ProtocolError } from './errors.js';
+import { CONSENT_ENDINGS } from './deferred.js';
+import { ConsentDeniedError, PersonServerError, ProtocolError } from './errors.js';
 import { parseRetryAfter } from './poll-schedule.js';
 import type { RequestSigner } from './signing.js';
 import { sleep } from './timers.js';
@@ -181,7 +182,13 @@ export class PersonServerClient {
           continue;
         }
       }
-      throw new PersonServerError(url.href, status, readProblem(response, bytes));
+      const problem = readProblem(response, bytes);
+      // A PS that refuses outright (no pending request) ends the consent just as a poll would (P11 §8).
+      const resource = typeof payload.resource === 'string' ? payload.resource : url.origin;
+      if (status === 403 && problem?.error !== undefined && CONSENT_ENDINGS.has(problem.error)) {
+        throw new ConsentDeniedError(resource, problem.error, status, problem);
+      }
+      throw new PersonServerError(url.href, status, problem);
     }
   }
 }

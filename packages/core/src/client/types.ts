@@ -1,4 +1,5 @@
 /** Public types of the agent client. */
+import type { Discovery } from '../discovery/index.js';
 import type { Signer } from '../keys/types.js';
 
 /** A problem-details body (RFC 9457) or Signature-Error, reduced to what a caller acts on. */
@@ -162,7 +163,7 @@ export interface AAuthClientOptions {
   /** Transport (tests route identifiers to loopback here). Default: global fetch. */
   fetch?: typeof fetch;
   /** Discovery instance (metadata + JWKS cache). Default: one created over `fetch`. */
-  discovery?: import('../discovery/index.js').Discovery;
+  discovery?: Discovery;
   /** Allow `http://` resources and Person Servers (localhost development). */
   development?: boolean;
   /** Person/auth token cache (default in-memory). */

@@ -164,7 +164,17 @@ export class NormalizedMessage {
 
   /** A copy whose header view sees `overrides` (lowercase names) in place of the request's fields. */
   withHeaderOverrides(overrides: ReadonlyMap<string, string>): NormalizedMessage {
-    return new NormalizedMessage({ ...this, headers: this.headers.withOverrides(overrides) });
+    // Written out: V8 builds a spread literal (`{ ...this, headers }`) several times slower.
+    return new NormalizedMessage({
+      method: this.method,
+      authority: this.authority,
+      scheme: this.scheme,
+      path: this.path,
+      query: this.query,
+      targetUri: this.targetUri,
+      headers: this.headers.withOverrides(overrides),
+      body: this.body,
+    });
   }
 
   /** The header component value for a lowercase field name, or `undefined` when absent. */

@@ -91,34 +91,51 @@ function coveredComponents(message: NormalizedMessage, additional: readonly stri
   return components;
 }
 
-async function runSigner(signer: Signer, data: Uint8Array): Promise<Uint8Array> {
-  let signature: Uint8Array;
-  try {
-    const result = signer.sign(data);
-    signature = result instanceof Uint8Array ? result : await result;
-  } catch (cause) {
-    if (cause instanceof AAuthError) throw cause;
-    // A KMS or HSM failure is not the caller's argument error: report it as a generic AAuthError.
-    throw new AAuthError('the signer failed to sign', { cause });
-  }
+function signerFailure(cause: unknown): AAuthError {
+  if (cause instanceof AAuthError) return cause;
+  // A KMS or HSM failure is not the caller's argument error: report it as a generic AAuthError.
+  return new AAuthError('the signer failed to sign', { cause });
+}
+
+function checkSignature(signature: unknown): Uint8Array {
   if (!(signature instanceof Uint8Array) || signature.byteLength === 0) {
     throw new InvalidArgumentError('the signer returned no signature bytes');
   }
   return signature;
 }
 
-/** Signs a normalized message and returns the headers to add. */
-export async function signNormalizedMessage(
-  message: NormalizedMessage,
-  options: SignOptions,
-): Promise<SignatureHeaders> {
+/** A synchronous signer (node:crypto, noble) answers without a promise; a KMS signer with one. */
+function runSigner(signer: Signer, data: Uint8Array): Uint8Array | Promise<Uint8Array> {
+  let result: Uint8Array | Promise<Uint8Array>;
+  try {
+    result = signer.sign(data);
+  } catch (cause) {
+    throw signerFailure(cause);
+  }
+  if (result instanceof Uint8Array) return checkSignature(result);
+  return Promise.resolve(result).then(checkSignature, (cause: unknown) => {
+    throw signerFailure(cause);
+  });
+}
+
+/** Everything but the signature: the header values to send and the signature base bytes. */
+interface PreparedSignature {
+  label: string;
+  signatureParams: string;
+  signatureKey: string;
+  contentDigest: string | undefined;
+  base: Uint8Array;
+}
+
+function prepare(message: NormalizedMessage, options: SignOptions): PreparedSignature {
   if (typeof options !== 'object' || options === null)
     throw new InvalidArgumentError('sign options are required');
   checkSigner(options.signer);
   const label = options.label ?? SIGNATURE_LABEL;
   checkLabel(label);
   const signatureKey = signatureKeyHeader(options.signatureKey, label);
-  const overrides = new Map<string, string>([[HEADER.signatureKey, signatureKey]]);
+  const overrides = new Map<string, string>();
+  overrides.set(HEADER.signatureKey, signatureKey);
 
   let contentDigest: string | undefined;
   if (message.body !== undefined) {
@@ -139,22 +156,45 @@ export async function signNormalizedMessage(
     expires === undefined ? { created } : { created, expires },
   );
   const base = buildSignatureBase(components, signatureParams, message.withHeaderOverrides(overrides));
-  const signature = await runSigner(options.signer, asciiBytes(base));
+  return { label, signatureParams, signatureKey, contentDigest, base: asciiBytes(base) };
+}
 
+function signatureHeaders(prepared: PreparedSignature, signature: Uint8Array): SignatureHeaders {
+  const { label } = prepared;
   const headers: SignatureHeaders = {
-    'signature-input': `${label}=${signatureParams}`,
+    'signature-input': `${label}=${prepared.signatureParams}`,
     signature: `${label}=:${encodeBase64(signature)}:`,
-    'signature-key': signatureKey,
+    'signature-key': prepared.signatureKey,
   };
-  if (contentDigest !== undefined) headers['content-digest'] = contentDigest;
+  if (prepared.contentDigest !== undefined) headers['content-digest'] = prepared.contentDigest;
   return headers;
+}
+
+/** Signs without a promise when the signer is synchronous (a value or a throw), else a promise. */
+function signEagerly(
+  message: NormalizedMessage,
+  options: SignOptions,
+): SignatureHeaders | Promise<SignatureHeaders> {
+  const prepared = prepare(message, options);
+  const signature = runSigner(options.signer, prepared.base);
+  return signature instanceof Uint8Array
+    ? signatureHeaders(prepared, signature)
+    : signature.then((bytes) => signatureHeaders(prepared, bytes));
+}
+
+/** Signs a normalized message and returns the headers to add. */
+export async function signNormalizedMessage(
+  message: NormalizedMessage,
+  options: SignOptions,
+): Promise<SignatureHeaders> {
+  return signEagerly(message, options);
 }
 
 /** Signs an `HttpRequestLike` and returns the headers to add (the caller sets them on its request). */
 export async function signMessage(message: HttpRequestLike, options: SignOptions): Promise<SignatureHeaders> {
   const authority = options?.authority;
   const normalized = normalizeRequestLike(message, authority === undefined ? undefined : { authority });
-  return signNormalizedMessage(normalized, options);
+  return signEagerly(normalized, options);
 }
 
 /** Signs a WHATWG `Request`; returns a new Request with the signature headers set. */

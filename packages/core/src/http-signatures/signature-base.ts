@@ -160,12 +160,25 @@ export function buildSignatureBase(
   let base = '';
   for (const component of components) {
     const value = componentValue(component, message);
-    if (UNSAFE_VALUE.test(value)) {
+    if (!isSafeValue(value)) {
       throw new InvalidArgumentError(`covered component "${component}" has a value outside printable ASCII`);
     }
     base += `"${component}": ${value}\n`;
   }
   return `${base}"@signature-params": ${signatureParams}`;
+}
+
+/** Values at least this long are remembered once checked (in practice: the Signature-Key with its JWT). */
+const MEMO_MIN_LENGTH = 256;
+/** The last long value found safe. Equal strings are equally safe; comparing is far cheaper than the scan. */
+let lastSafeLongValue = '';
+
+function isSafeValue(value: string): boolean {
+  if (value.length < MEMO_MIN_LENGTH) return !UNSAFE_VALUE.test(value);
+  if (value === lastSafeLongValue) return true;
+  if (UNSAFE_VALUE.test(value)) return false;
+  lastSafeLongValue = value;
+  return true;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { HeaderParseError, InvalidArgumentError } from '../errors.js';
 import { getSignatureKeyMember, serializeSignatureKey } from '../signature-key/codec.js';
-import type { KnownSignatureKey } from '../signature-key/types.js';
+import type { JktJwtSignatureKey, JwtSignatureKey, KnownSignatureKey } from '../signature-key/types.js';
 import { LruCache } from '../util/lru.js';
 
 const CACHE_SIZE = 256;
@@ -67,7 +67,35 @@ function objectKey(input: KnownSignatureKey, label: string): string | undefined 
   }
 }
 
+interface JwtHeaderEntry {
+  label: string;
+  scheme: string;
+  cache: boolean;
+  value: string;
+}
+
+/**
+ * Headers for `jwt`/`jkt-jwt` members keyed by the token itself: a client re-sends the same token
+ * string, whose hash V8 keeps, so a hit costs no pass over the ~1 KB token (objectKey builds a new
+ * string around it, which must be hashed again on every request).
+ */
+const fromJwts = new LruCache<string, JwtHeaderEntry>(CACHE_SIZE);
+
+function fromJwtMember(input: JwtSignatureKey | JktJwtSignatureKey, label: string): string {
+  const cache = input.cache === true;
+  const hit = fromJwts.get(input.jwt);
+  if (hit !== undefined && hit.label === label && hit.scheme === input.scheme && hit.cache === cache) {
+    return hit.value;
+  }
+  const value = serializeSignatureKey(new Map([[label, input]]));
+  fromJwts.set(input.jwt, { label, scheme: input.scheme, cache, value });
+  return value;
+}
+
 function fromObject(input: KnownSignatureKey, label: string): string {
+  if ((input.scheme === 'jwt' || input.scheme === 'jkt-jwt') && typeof input.jwt === 'string') {
+    return fromJwtMember(input, label);
+  }
   const key = objectKey(input, label);
   if (key !== undefined) {
     const hit = fromObjects.get(key);

@@ -20,7 +20,7 @@
  * the same key, and the verifier takes the key from `Signature-Key`). `alg` is ignored (RFC 9421
  * §3.3.7: with JOSE algorithms the key's `alg` decides). Unknown parameters are kept in the base.
  */
-import { type Dictionary, type InnerList, isInnerList, parseDictionary } from 'structured-headers';
+import { type Dictionary, type InnerList, isInnerList } from 'structured-headers';
 import {
   COMPONENT,
   DEFAULT_SIGNATURE_WINDOW_SECONDS,
@@ -44,8 +44,10 @@ import {
 import { getSignatureKeyMember } from '../signature-key/codec.js';
 import type { SignatureKey } from '../signature-key/types.js';
 import { verifyContentDigest } from './content-digest.js';
-import { type NormalizedMessage, normalizeMessage } from './message.js';
+import { byteSequenceBytes, parseDictionaryFast } from './fast-dictionary.js';
+import { NormalizedMessage, normalizeMessage } from './message.js';
 import { buildSignatureBase, checkComponents, serializeReceivedSignatureParams } from './signature-base.js';
+import { syncResolverOf } from './sync-resolver.js';
 import type {
   HttpRequestLike,
   ResolvedSignatureKey,
@@ -82,7 +84,7 @@ function requireHeader(message: NormalizedMessage, name: string): string {
 
 function parseSignatureDictionary(name: string, value: string): Dictionary {
   try {
-    return parseDictionary(value);
+    return parseDictionaryFast(value);
   } catch (cause) {
     throw fail('invalidSignature', `${name} is not a structured-field Dictionary`, cause);
   }
@@ -124,10 +126,8 @@ function readSignatureInput(dictionary: Dictionary, label: string): SignatureInp
 function readSignature(dictionary: Dictionary, label: string): Uint8Array {
   const member = dictionary.get(label);
   if (member === undefined) throw fail('invalidSignature', `Signature has no "${label}" member`);
-  if (isInnerList(member) || !(member[0] instanceof ArrayBuffer)) {
-    throw fail('invalidSignature', `Signature "${label}" is not a Byte Sequence`);
-  }
-  const bytes = new Uint8Array(member[0]);
+  const bytes = isInnerList(member) ? undefined : byteSequenceBytes(member[0]);
+  if (bytes === undefined) throw fail('invalidSignature', `Signature "${label}" is not a Byte Sequence`);
   if (bytes.byteLength === 0) throw fail('invalidSignature', `Signature "${label}" is empty`);
   return bytes;
 }
@@ -234,7 +234,31 @@ function asSignatureError(error: unknown): unknown {
   return error;
 }
 
-async function resolve(
+/** Resolver failures keep their Signature-Error code; an algorithm refusal also lists what is accepted. */
+function resolveError(error: unknown, accepted: readonly string[]): unknown {
+  if (error instanceof UnsupportedAlgorithmError) {
+    return new SignatureVerificationError(
+      SIGNATURE_ERROR_CODE.unsupportedAlgorithm,
+      error.message,
+      { acceptAlgs: accepted },
+      { cause: error },
+    );
+  }
+  return asSignatureError(error);
+}
+
+function checkResolved(
+  resolved: ResolvedSignatureKey,
+  signal: AbortSignal | undefined,
+): ResolvedSignatureKey {
+  checkAborted(signal);
+  if (typeof resolved !== 'object' || resolved === null || typeof resolved.key?.verify !== 'function') {
+    throw new InvalidArgumentError('resolveKey must return a ResolvedSignatureKey with a verification key');
+  }
+  return resolved;
+}
+
+async function resolveAsync(
   options: VerifyMessageOptions,
   member: SignatureKey,
   accepted: readonly string[],
@@ -243,21 +267,28 @@ async function resolve(
   try {
     resolved = await options.resolveKey(member, options.signal);
   } catch (error) {
-    if (error instanceof UnsupportedAlgorithmError) {
-      throw new SignatureVerificationError(
-        SIGNATURE_ERROR_CODE.unsupportedAlgorithm,
-        error.message,
-        { acceptAlgs: accepted },
-        { cause: error },
-      );
+    throw resolveError(error, accepted);
+  }
+  return checkResolved(resolved, options.signal);
+}
+
+/** The resolver's synchronous twin answers from its caches when it can; otherwise the resolver itself. */
+function resolve(
+  options: VerifyMessageOptions,
+  member: SignatureKey,
+  accepted: readonly string[],
+): ResolvedSignatureKey | Promise<ResolvedSignatureKey> {
+  const twin = syncResolverOf(options.resolveKey);
+  if (twin !== undefined) {
+    let resolved: ResolvedSignatureKey | undefined;
+    try {
+      resolved = twin(member);
+    } catch (error) {
+      throw resolveError(error, accepted);
     }
-    throw asSignatureError(error);
+    if (resolved !== undefined) return checkResolved(resolved, options.signal);
   }
-  checkAborted(options.signal);
-  if (typeof resolved !== 'object' || resolved === null || typeof resolved.key?.verify !== 'function') {
-    throw new InvalidArgumentError('resolveKey must return a ResolvedSignatureKey with a verification key');
-  }
-  return resolved;
+  return resolveAsync(options, member, accepted);
 }
 
 function checkContentDigest(message: NormalizedMessage): void {
@@ -285,19 +316,29 @@ function buildBase(components: string[], innerList: InnerList, message: Normaliz
   return hasBuffer ? Buffer.from(base, 'latin1') : encoder.encode(base);
 }
 
-async function verifySignatureBytes(
+function checkValid(valid: unknown): void {
+  if (valid !== true) throw fail('invalidSignature', 'signature does not verify');
+}
+
+/** Runs the key's verify; synchronous keys (the node:crypto backend) need no promise. */
+function verifySignatureBytes(
   resolved: ResolvedSignatureKey,
   base: Uint8Array,
   signature: Uint8Array,
-): Promise<void> {
-  let valid: boolean;
+): undefined | Promise<void> {
+  let result: boolean | Promise<boolean>;
   try {
-    const result = resolved.key.verify(base, signature);
-    valid = typeof result === 'boolean' ? result : await result;
+    result = resolved.key.verify(base, signature);
   } catch (cause) {
     throw fail('invalidSignature', 'signature verification failed', cause);
   }
-  if (valid !== true) throw fail('invalidSignature', 'signature does not verify');
+  if (typeof result === 'boolean') {
+    checkValid(result);
+    return undefined;
+  }
+  return Promise.resolve(result).then(checkValid, (cause: unknown) => {
+    throw fail('invalidSignature', 'signature verification failed', cause);
+  });
 }
 
 function checkOptions(options: VerifyMessageOptions): void {
@@ -316,13 +357,32 @@ export function verifyNormalizedMessage(
   options: VerifyMessageOptions,
 ): Promise<VerifiedSignature> {
   checkOptions(options);
-  return verifyChecked(message, options);
+  return verifyCheckedAsync(message, options);
 }
 
-async function verifyChecked(
+async function verifyCheckedAsync(
   message: NormalizedMessage,
   options: VerifyMessageOptions,
 ): Promise<VerifiedSignature> {
+  return verifyChecked(message, options);
+}
+
+/** What a verified request carries once its signature has been checked. */
+interface Checked {
+  label: string;
+  input: SignatureInputMember;
+  signature: Uint8Array;
+  signatureKey: SignatureKey;
+}
+
+/**
+ * Runs every check; the result is a value (or a throw) whenever nothing has to wait: the resolver's twin
+ * answered from cache and the key verifies synchronously. Otherwise a promise.
+ */
+function verifyChecked(
+  message: NormalizedMessage,
+  options: VerifyMessageOptions,
+): VerifiedSignature | Promise<VerifiedSignature> {
   const { policy } = options;
   checkAborted(options.signal);
   const signatureInputValue = requireHeader(message, HEADER.signatureInput);
@@ -347,7 +407,21 @@ async function verifyChecked(
   const base = buildBase(input.components, input.innerList, message);
 
   const accepted = policy.algorithms ?? SUPPORTED_ALGS;
-  const resolved = await resolve(options, signatureKey, accepted);
+  const checked: Checked = { label, input, signature, signatureKey };
+  const resolved = resolve(options, signatureKey, accepted);
+  if (resolved instanceof Promise) {
+    return resolved.then((key) => verifyWithKey(message, checked, base, accepted, key));
+  }
+  return verifyWithKey(message, checked, base, accepted, resolved);
+}
+
+function verifyWithKey(
+  message: NormalizedMessage,
+  checked: Checked,
+  base: Uint8Array,
+  accepted: readonly string[],
+  resolved: ResolvedSignatureKey,
+): VerifiedSignature | Promise<VerifiedSignature> {
   if (!accepted.includes(resolved.key.alg)) {
     throw new SignatureVerificationError(
       SIGNATURE_ERROR_CODE.unsupportedAlgorithm,
@@ -355,19 +429,35 @@ async function verifyChecked(
       { acceptAlgs: accepted },
     );
   }
+  const { input } = checked;
   if (input.components.includes(COMPONENT.contentDigest)) checkContentDigest(message);
-  await verifySignatureBytes(resolved, base, signature);
+  const verifiedBytes = verifySignatureBytes(resolved, base, checked.signature);
 
   const verified: VerifiedSignature = {
-    label,
+    label: checked.label,
     components: input.components,
     created: input.created,
-    signature,
-    signatureKey,
+    signature: checked.signature,
+    signatureKey: checked.signatureKey,
     resolved,
   };
   if (input.expires !== undefined) verified.expires = input.expires;
-  return verified;
+  return verifiedBytes === undefined ? verified : verifiedBytes.then(() => verified);
+}
+
+/**
+ * {@link verifyMessageSignature} without the promise wrapper: answers synchronously (a value or a throw)
+ * whenever nothing has to wait, else a promise. For callers that build on the result (createRequestVerifier).
+ */
+export function verifyMessageSignatureEagerly(
+  message: Request | HttpRequestLike,
+  options: VerifyMessageOptions,
+): VerifiedSignature | Promise<VerifiedSignature> {
+  checkOptions(options);
+  const authority = options.policy.authority;
+  const normalized = normalizeMessage(message, authority === undefined ? undefined : { authority });
+  if (normalized instanceof NormalizedMessage) return verifyChecked(normalized, options);
+  return normalized.then((ready) => verifyChecked(ready, options));
 }
 
 /** Verifies the AAuth signature of a WHATWG `Request` or an `HttpRequestLike`; throws SignatureVerificationError. */
@@ -375,8 +465,5 @@ export async function verifyMessageSignature(
   message: Request | HttpRequestLike,
   options: VerifyMessageOptions,
 ): Promise<VerifiedSignature> {
-  checkOptions(options);
-  const authority = options.policy.authority;
-  const normalized = await normalizeMessage(message, authority === undefined ? undefined : { authority });
-  return verifyChecked(normalized, options);
+  return verifyMessageSignatureEagerly(message, options);
 }

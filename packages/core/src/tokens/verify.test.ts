@@ -284,6 +284,18 @@ describe('verifyToken claim rejections', () => {
     ]);
   });
 
+  it('does not hold agent tokens (which have no aud) to the audience of a mixed accept list', async () => {
+    const agentJwt = await mint('agent');
+    const mixed = options(['agent', 'person', 'auth'], { audience: RESOURCE });
+    expect((await verifyToken(agentJwt, mixed)).kind).toBe('agent');
+    await expectRejected(
+      await mint('auth'),
+      options(['agent', 'auth'], { audience: 'https://other.example' }),
+      'invalid_jwt',
+      'aud',
+    );
+  });
+
   it('rejects cnf.jwk without alg as unsupported_algorithm', async () => {
     const { alg: _alg, ...noAlg } = agent.publicJwk;
     const jwt = await craftJwt(header('aa-agent+jwt'), agentPayload({ cnf: { jwk: noAlg } }), issuer.signer);

@@ -1,0 +1,75 @@
+/**
+ * The signed fetch: the agent client's `fetch` shaped as the `fetch` that AI SDK tools, providers and
+ * `createMCPClient({ transport: { type: 'http', url, fetch } })` take, plus `aauthFetch`, which reads
+ * the fetch of the tool call it runs in (so tools built with plain `tool()` can sign too).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { type AAuthClient, ConfigurationError } from '@aauth-kit/core';
+import type { AAuthFetch } from './types.js';
+
+export interface CreateAAuthFetchOptions {
+  /** Aborts every request made through this fetch (merged with each request's own `signal`). */
+  signal?: AbortSignal;
+}
+
+/** Throws a ConfigurationError unless `client` looks like an agent client. */
+export function checkClient(client: unknown, where: string): asserts client is AAuthClient {
+  if (
+    typeof client !== 'object' ||
+    client === null ||
+    typeof (client as { fetch?: unknown }).fetch !== 'function' ||
+    typeof (client as { waitForConsent?: unknown }).waitForConsent !== 'function'
+  ) {
+    throw new ConfigurationError(`${where}: client must be an agent client from createAAuthClient()`);
+  }
+}
+
+function withSignal(init: RequestInit | undefined, signal: AbortSignal | undefined): RequestInit | undefined {
+  if (signal === undefined) return init;
+  const own = init?.signal ?? undefined;
+  if (own === undefined) return { ...init, signal };
+  if (own === signal) return init;
+  return { ...init, signal: AbortSignal.any([own, signal]) };
+}
+
+/** The client's fetch, following `signal` (no copy of any protocol logic: every request goes through it). */
+export function signedFetch(client: AAuthClient, signal: AbortSignal | undefined): AAuthFetch {
+  return (input, init) => client.fetch(input, withSignal(init, signal));
+}
+
+/**
+ * A `fetch` that signs every request with the agent's key and answers AAuth challenges: for tools, for
+ * model providers' `fetch` option, and for `createMCPClient({ transport: { type: 'http', url, fetch } })`.
+ * With a `consent: 'throw'` client a request that needs consent rejects with `ConsentRequiredError`.
+ */
+export function createAAuthFetch(client: AAuthClient, options: CreateAAuthFetchOptions = {}): AAuthFetch {
+  checkClient(client, 'createAAuthFetch');
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new ConfigurationError('createAAuthFetch: signal must be an AbortSignal');
+  }
+  return signedFetch(client, options.signal);
+}
+
+const scope = new AsyncLocalStorage<AAuthFetch>();
+
+/** Runs `fn` with `fetch` as the current tool call's signed fetch (what `aauthFetch` uses). */
+export function runWithFetch<T>(fetch: AAuthFetch, fn: () => T): T {
+  return scope.run(fetch, fn);
+}
+
+/**
+ * The signed fetch of the tool call this code runs in (inside `aauthTool`, `withAAuth` or
+ * `withAAuthTools`). Outside a tool call it throws a ConfigurationError instead of silently sending an
+ * unsigned request.
+ */
+export const aauthFetch: AAuthFetch = (input, init) => {
+  const current = scope.getStore();
+  if (current === undefined) {
+    return Promise.reject(
+      new ConfigurationError(
+        'aauthFetch was called outside an AAuth tool call (wrap the tool with withAAuth or aauthTool)',
+      ),
+    );
+  }
+  return current(input, init);
+};

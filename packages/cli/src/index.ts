@@ -1,0 +1,4 @@
+/** @aauth-kit/cli: the `aauth-kit` command line, callable in-process (`run`) for tests and embedding. */
+export type { CliIo, TextSink } from './io.js';
+export { EXIT, type ExitCode } from './exit-codes.js';
+export { run } from './main.js';

@@ -1,0 +1,114 @@
+/**
+ * The adapter stays thin: signing, AAuth challenges, token requests and consent polling belong to
+ * @aauth-kit/core (and verification to @aauth-kit/resource). This guard reads the package's sources
+ * and fails when one reaches past the public client/resource APIs.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = new URL('.', import.meta.url).pathname;
+
+function sources(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== '__fixtures__') files.push(...sources(path));
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+      files.push(path);
+    }
+  }
+  return files;
+}
+
+interface ImportStatement {
+  file: string;
+  specifier: string;
+  names: string[];
+}
+
+function imports(file: string): ImportStatement[] {
+  const text = readFileSync(file, 'utf8');
+  const found: ImportStatement[] = [];
+  const pattern = /(?:import|export)\s+(type\s+)?(?:\{([^}]*)\}|\*(?:\s+as\s+\w+)?|\w+)\s+from\s+'([^']+)'/g;
+  for (const match of text.matchAll(pattern)) {
+    const names = (match[2] ?? '')
+      .split(',')
+      .map(
+        (name) =>
+          name
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)[0]!,
+      )
+      .filter((name) => name !== '');
+    found.push({ file: relative(SRC, file), specifier: match[3]!, names });
+  }
+  return found;
+}
+
+/** The core API the adapter may use: the agent client's public surface, errors and a problem builder. */
+const CORE_ALLOWED = new Set([
+  'AAuthClient',
+  'AAuthError',
+  'AAuthErrorOptions',
+  'ConfigurationError',
+  'ConsentRequiredError',
+  'InvalidArgumentError',
+  'Interaction',
+  'createProblem',
+]);
+const WORKSPACE_ALLOWED = new Set(['@aauth-kit/core', '@aauth-kit/resource', '@aauth-kit/resource/node']);
+
+describe('package boundaries', () => {
+  const files = sources(SRC);
+  const all = files.flatMap(imports);
+
+  it('finds the sources it guards', () => {
+    expect(files.map((f) => relative(SRC, f))).toEqual(
+      expect.arrayContaining([
+        'client/with-aauth.ts',
+        'server/verify.ts',
+        'server/express.ts',
+        'elicitation.ts',
+      ]),
+    );
+  });
+
+  it('imports @aauth-kit packages only through their public entry points', () => {
+    const workspace = all.filter(
+      (i) => i.specifier.startsWith('@aauth-kit/') || /\.\.\/\.\.\//.test(i.specifier),
+    );
+    expect(workspace.filter((i) => !WORKSPACE_ALLOWED.has(i.specifier))).toEqual([]);
+  });
+
+  it('uses only the agent client API from the core (no signing, header codecs or token internals)', () => {
+    const fromCore = all.filter((i) => i.specifier === '@aauth-kit/core').flatMap((i) => i.names);
+    expect(fromCore.filter((name) => !CORE_ALLOWED.has(name))).toEqual([]);
+  });
+
+  it('never builds or reads AAuth protocol headers, and runs no polling timers of its own', () => {
+    const offending: string[] = [];
+    for (const file of files) {
+      const code = readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
+      const checks: [RegExp, string][] = [
+        [
+          /['"`](aauth-requirement|signature-input|signature-key|signature|signature-error|content-digest|aauth-access)['"`]/i,
+          'protocol header',
+        ],
+        [
+          /\b(signMessage|verifyMessageSignature|parseRequirement|serializeRequirement|parseSignatureKey)\b/,
+          'protocol function',
+        ],
+        [/\b(setTimeout|setInterval)\s*\(/, 'timer'],
+        [/\bpollConsentOnce\b/, 'hand-rolled polling'],
+      ];
+      for (const [pattern, what] of checks)
+        if (pattern.test(code)) offending.push(`${relative(SRC, file)}: ${what}`);
+    }
+    expect(offending).toEqual([]);
+  });
+});
