@@ -8,7 +8,7 @@
  *   pnpm --filter @aauth-kit/example-langchain-agent start
  *
  * Without OPENAI_API_KEY the model is LangChain's scripted `fakeModel()`; with it, a real OpenAI model
- * through `initChatModel` (install @langchain/openai for that).
+ * through `initChatModel` (@langchain/openai is a dependency of this example).
  */
 import { createInterface } from 'node:readline/promises';
 import { createAAuthClient, generateKeyPair, TimeoutError } from '@aauth-kit/core';

@@ -5,8 +5,8 @@
  */
 import {
   HEADER,
-  parseSignatureError,
   ProtocolError,
+  parseSignatureError,
   SIGNATURE_ERROR_CODE,
   type Signer,
   signMessage,
@@ -44,9 +44,13 @@ export function agentProviderOrigin(value: string): string {
   try {
     url = new URL(value);
   } catch (cause) {
-    throw new SetupError(`--agent-provider ${JSON.stringify(value)} is not a URL`, 'e.g. http://localhost:8752', {
-      cause,
-    });
+    throw new SetupError(
+      `--agent-provider ${JSON.stringify(value)} is not a URL`,
+      'e.g. http://localhost:8752',
+      {
+        cause,
+      },
+    );
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
     throw new SetupError(
@@ -67,7 +71,9 @@ function endpoint(metadata: Record<string, unknown>, member: string, origin: str
   }
   const url = new URL(value, origin);
   if (url.origin !== origin) {
-    throw new ProtocolError(`${origin} names a ${member} on another origin (${url.origin})`, { url: url.href });
+    throw new ProtocolError(`${origin} names a ${member} on another origin (${url.origin})`, {
+      url: url.href,
+    });
   }
   return url.href;
 }
@@ -127,7 +133,11 @@ export async function requestAgentToken(request: AgentTokenRequest): Promise<Iss
       ...(request.local === undefined ? {} : { local: request.local }),
       ...(request.name === undefined ? {} : { name: request.name }),
     });
-    response = await send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }, request);
+    response = await send(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body },
+      request,
+    );
   } else {
     url = endpoint(metadata, 'agent_token_endpoint', origin);
     const headers = await signMessage(

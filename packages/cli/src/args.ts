@@ -50,7 +50,10 @@ export function seconds(
     (!options.integer || Number.isInteger(parsed));
   if (!valid) {
     const kind = options.integer ? 'an integer' : 'a number';
-    throw new UsageError(`--${name} must be ${kind} of seconds, got ${JSON.stringify(value)}`, helpHint(command));
+    throw new UsageError(
+      `--${name} must be ${kind} of seconds, got ${JSON.stringify(value)}`,
+      helpHint(command),
+    );
   }
   return parsed;
 }
@@ -60,7 +63,10 @@ export function port(command: string, value: string | undefined): number | undef
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
-    throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(value)}`, helpHint(command));
+    throw new UsageError(
+      `--port must be an integer from 0 to 65535, got ${JSON.stringify(value)}`,
+      helpHint(command),
+    );
   }
   return parsed;
 }

@@ -22,14 +22,17 @@ type HeaderMap = Record<string, string[]>;
 function addHeader(headers: HeaderMap, name: string, value: string): void {
   if (!TOKEN.test(name)) throw invalid(`${JSON.stringify(name)} is not a header name`);
   const key = name.toLowerCase();
-  (headers[key] ??= []).push(value);
+  const values = headers[key];
+  if (values === undefined) headers[key] = [value];
+  else values.push(value);
 }
 
 function absoluteUrl(value: unknown): string {
   if (typeof value !== 'string') throw invalid('"url" must be a string');
   try {
     const url = new URL(value);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(`"url" must be http(s), got ${url.protocol}`);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw invalid(`"url" must be http(s), got ${url.protocol}`);
     return url.href;
   } catch (cause) {
     if (cause instanceof UsageError) throw cause;
@@ -41,18 +44,25 @@ function jsonHeaders(value: unknown): HeaderMap {
   const headers: HeaderMap = {};
   if (Array.isArray(value)) {
     for (const pair of value) {
-      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') {
+      if (
+        !Array.isArray(pair) ||
+        pair.length !== 2 ||
+        typeof pair[0] !== 'string' ||
+        typeof pair[1] !== 'string'
+      ) {
         throw invalid('"headers" pairs must be [name, value] strings');
       }
       addHeader(headers, pair[0], pair[1]);
     }
     return headers;
   }
-  if (typeof value !== 'object' || value === null) throw invalid('"headers" must be an object or [name, value] pairs');
+  if (typeof value !== 'object' || value === null)
+    throw invalid('"headers" must be an object or [name, value] pairs');
   for (const [name, raw] of Object.entries(value)) {
     const values = Array.isArray(raw) ? raw : [raw];
     for (const item of values) {
-      if (typeof item !== 'string') throw invalid(`header ${JSON.stringify(name)} must be a string or strings`);
+      if (typeof item !== 'string')
+        throw invalid(`header ${JSON.stringify(name)} must be a string or strings`);
       addHeader(headers, name, item);
     }
   }
@@ -61,7 +71,8 @@ function jsonHeaders(value: unknown): HeaderMap {
 
 function jsonBody(record: Record<string, unknown>): Uint8Array | null {
   const { body, bodyBase64 } = record;
-  if (body !== undefined && body !== null && bodyBase64 !== undefined) throw invalid('give "body" or "bodyBase64", not both');
+  if (body !== undefined && body !== null && bodyBase64 !== undefined)
+    throw invalid('give "body" or "bodyBase64", not both');
   if (typeof bodyBase64 === 'string') return new Uint8Array(Buffer.from(bodyBase64, 'base64'));
   if (bodyBase64 !== undefined) throw invalid('"bodyBase64" must be a string');
   if (body === undefined || body === null) return null;
@@ -77,9 +88,11 @@ function fromJson(text: string): HttpRequestLike {
   } catch {
     throw invalid('the JSON does not parse');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('JSON must be an object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw invalid('JSON must be an object');
   const record = parsed as Record<string, unknown>;
-  if (typeof record.method !== 'string' || !TOKEN.test(record.method)) throw invalid('"method" must be an HTTP method');
+  if (typeof record.method !== 'string' || !TOKEN.test(record.method))
+    throw invalid('"method" must be an HTTP method');
   return {
     method: record.method.toUpperCase(),
     url: absoluteUrl(record.url),
@@ -122,14 +135,17 @@ function decodeChunked(bytes: Uint8Array): Uint8Array {
 function rawBody(rest: Uint8Array, headers: HeaderMap): Uint8Array | null {
   const transferEncoding = headers['transfer-encoding']?.join(',').toLowerCase();
   if (transferEncoding !== undefined) {
-    if (transferEncoding.trim() !== 'chunked') throw invalid(`Transfer-Encoding ${transferEncoding} is not supported`);
+    if (transferEncoding.trim() !== 'chunked')
+      throw invalid(`Transfer-Encoding ${transferEncoding} is not supported`);
     return decodeChunked(rest);
   }
   const contentLength = headers['content-length'];
   if (contentLength !== undefined) {
     const length = Number(contentLength[0]);
-    if (contentLength.length !== 1 || !Number.isInteger(length) || length < 0) throw invalid('bad Content-Length');
-    if (rest.length < length) throw invalid(`the body is shorter (${rest.length} bytes) than its Content-Length (${length})`);
+    if (contentLength.length !== 1 || !Number.isInteger(length) || length < 0)
+      throw invalid('bad Content-Length');
+    if (rest.length < length)
+      throw invalid(`the body is shorter (${rest.length} bytes) than its Content-Length (${length})`);
     return length === 0 ? null : rest.subarray(0, length);
   }
   return rest.length === 0 ? null : rest;
@@ -141,7 +157,8 @@ function fromHttp(bytes: Uint8Array, scheme: 'http' | 'https'): HttpRequestLike 
   const rest = end === undefined ? new Uint8Array(0) : bytes.subarray(end.index + end.separator);
   const lines = head.split(/\r?\n/);
   const requestLine = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/1\.[01]$/.exec(lines[0] ?? '');
-  if (!requestLine) throw invalid(`the first line is not "METHOD target HTTP/1.1": ${JSON.stringify(lines[0] ?? '')}`);
+  if (!requestLine)
+    throw invalid(`the first line is not "METHOD target HTTP/1.1": ${JSON.stringify(lines[0] ?? '')}`);
   const headers: HeaderMap = {};
   let last: string | undefined;
   for (const line of lines.slice(1)) {
@@ -170,7 +187,10 @@ function fromHttp(bytes: Uint8Array, scheme: 'http' | 'https'): HttpRequestLike 
 }
 
 /** Parses a captured request (JSON or raw HTTP/1.1); a UsageError describing the expected shapes otherwise. */
-export function parseCapturedRequest(bytes: Uint8Array, options: { scheme?: 'http' | 'https' } = {}): HttpRequestLike {
+export function parseCapturedRequest(
+  bytes: Uint8Array,
+  options: { scheme?: 'http' | 'https' } = {},
+): HttpRequestLike {
   // Leading whitespace (blank lines before a request line, RFC 9112 §2.2) is skipped.
   let start = 0;
   while (start < bytes.length && WHITESPACE.has(bytes[start]!)) start += 1;

@@ -33,7 +33,9 @@ export async function printInteraction(
     `  ${interaction.interactionUrl}`,
   ];
   if (interaction.code !== undefined) {
-    lines.push(`  code: ${interaction.code}${interaction.url ? `  (or enter it at ${interaction.url})` : ''}`);
+    lines.push(
+      `  code: ${interaction.code}${interaction.url ? `  (or enter it at ${interaction.url})` : ''}`,
+    );
   }
   out.write(`${lines.join('\n')}\n`);
   if (options.qr) out.write(await terminalQrCode(interaction.interactionUrl));

@@ -107,15 +107,17 @@ function defaultHint(error: unknown): string | undefined {
   if (error instanceof ConsentExpiredError) {
     return 'nobody decided in time: run the command again and approve at the printed URL';
   }
-  if (error instanceof InteractionGoneError) return 'the pending request no longer exists: run the command again';
+  if (error instanceof InteractionGoneError)
+    return 'the pending request no longer exists: run the command again';
   if (error instanceof TimeoutError) {
-    return 'check that the server is running, or allow more time with --timeout <seconds>';
+    return 'allow more time with --timeout <seconds> (a person may still be deciding), and check that the servers are running';
   }
   if (error instanceof NetworkError) {
     return 'check the URL and that the server is running (`aauth-kit dev` starts local ones)';
   }
   if (error instanceof DiscoveryError) return `check the server identifier; ${DEVELOPMENT_HINT}`;
-  if (error instanceof EgressDeniedError) return `only public https servers are allowed by default; ${DEVELOPMENT_HINT}`;
+  if (error instanceof EgressDeniedError)
+    return `only public https servers are allowed by default; ${DEVELOPMENT_HINT}`;
   if (error instanceof InvalidKeyError || error instanceof UnsupportedAlgorithmError) {
     return 'use an Ed25519 or P-256 PKCS#8 PEM: `aauth-kit keygen --out agent.pem` writes one';
   }
@@ -144,7 +146,10 @@ function causes(error: unknown): string[] {
   while (cause !== undefined && out.length < 2) {
     const text = messageOf(cause);
     const code = systemCode(cause);
-    const line = code !== undefined && !(cause instanceof AAuthError) && !text.includes(code) ? `${text} (${code})` : text;
+    const line =
+      code !== undefined && !(cause instanceof AAuthError) && !text.includes(code)
+        ? `${text} (${code})`
+        : text;
     if (!seen.includes(text)) out.push(line);
     seen = text;
     cause = cause instanceof Error ? cause.cause : undefined;
@@ -156,7 +161,10 @@ function causes(error: unknown): string[] {
 export function formatError(command: string | undefined, error: unknown): string {
   const prefix = command === undefined ? 'aauth-kit' : `aauth-kit ${command}`;
   const lines = [`${prefix}: ${messageOf(error)}`];
-  for (const cause of causes(error)) lines.push(`  cause: ${cause}`);
+  // The CLI's own errors already say it all; library and system errors may hide the reason in a cause.
+  if (!(error instanceof UsageError || error instanceof SetupError)) {
+    for (const cause of causes(error)) lines.push(`  cause: ${cause}`);
+  }
   const hint = defaultHint(error);
   if (hint !== undefined) lines.push(`  → ${hint}`);
   return `${lines.join('\n')}\n`;

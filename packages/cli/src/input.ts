@@ -3,7 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { SetupError } from './errors.js';
 import { readAll } from './io.js';
 
-export async function readInput(path: string, stdin: AsyncIterable<string | Uint8Array>): Promise<Uint8Array> {
+export async function readInput(
+  path: string,
+  stdin: AsyncIterable<string | Uint8Array>,
+): Promise<Uint8Array<ArrayBuffer>> {
   if (path === '-') return readAll(stdin);
   try {
     return new Uint8Array(await readFile(path));

@@ -32,7 +32,7 @@ export interface CommandContext {
 }
 
 /** Reads a whole stream (stdin) as bytes. */
-export async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<Uint8Array> {
+export async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Uint8Array[] = [];
   for await (const chunk of stream) {
     chunks.push(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk);

@@ -76,7 +76,10 @@ function resolve(argv: readonly string[]): Command | 'overview' | 'version' {
   if (name === '--version' || name === '-v') return 'version';
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (command === undefined) {
-    throw new UsageError(`unknown command ${JSON.stringify(name)}`, 'run `aauth-kit help` for the list of commands');
+    throw new UsageError(
+      `unknown command ${JSON.stringify(name)}`,
+      'run `aauth-kit help` for the list of commands',
+    );
   }
   return command;
 }

@@ -14,7 +14,7 @@ export interface RequestOptionsInput {
 export interface OutgoingRequest {
   method: string;
   headers: Headers;
-  body?: Uint8Array;
+  body?: Uint8Array<ArrayBuffer>;
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -24,7 +24,10 @@ export function parseHeaderOption(option: string): [string, string] {
   const colon = option.indexOf(':');
   const name = colon < 0 ? '' : option.slice(0, colon).trim();
   if (!TOKEN.test(name)) {
-    throw new UsageError(`-H ${JSON.stringify(option)} is not "Name: value"`, "e.g. -H 'Accept: application/json'");
+    throw new UsageError(
+      `-H ${JSON.stringify(option)} is not "Name: value"`,
+      "e.g. -H 'Accept: application/json'",
+    );
   }
   return [name, option.slice(colon + 1).trim()];
 }
@@ -39,10 +42,12 @@ export async function buildRequest(
     try {
       headers.append(name, value);
     } catch (cause) {
-      throw new UsageError(`-H ${JSON.stringify(option)} has a value HTTP does not allow`, undefined, { cause });
+      throw new UsageError(`-H ${JSON.stringify(option)} has a value HTTP does not allow`, undefined, {
+        cause,
+      });
     }
   }
-  let body: Uint8Array | undefined;
+  let body: Uint8Array<ArrayBuffer> | undefined;
   if (input.data !== undefined) {
     body = input.data.startsWith('@')
       ? await readInput(input.data.slice(1), stdin)

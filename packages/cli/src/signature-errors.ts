@@ -13,7 +13,8 @@ const REASONS: Readonly<Record<string, string>> = {
     'the signature\'s "created" time is outside the verifier\'s window: the clocks differ, or the request is old (verify a captured request with --now <its created time>)',
   [SIGNATURE_ERROR_CODE.unsupportedScheme]:
     'Signature-Key uses a scheme the verifier does not accept (AAuth agents present tokens with sig=jwt)',
-  [SIGNATURE_ERROR_CODE.unsupportedAlgorithm]: 'the key algorithm is not accepted (AAuth uses Ed25519 or ES256)',
+  [SIGNATURE_ERROR_CODE.unsupportedAlgorithm]:
+    'the key algorithm is not accepted (AAuth uses Ed25519 or ES256)',
   [SIGNATURE_ERROR_CODE.invalidKey]: 'the key named by Signature-Key is malformed or unusable',
   [SIGNATURE_ERROR_CODE.unknownKey]:
     "the token issuer's published keys do not contain the key that signed the token (wrong kid, rotated key, or an --issuer-jwks file without it)",
@@ -21,8 +22,10 @@ const REASONS: Readonly<Record<string, string>> = {
     'the token in Signature-Key is not acceptable: wrong typ for this verifier, a claim that breaks the rules, a bad token signature, or a cnf key that is not the signing key',
   [SIGNATURE_ERROR_CODE.expiredJwt]: 'the token in Signature-Key has expired: get a fresh one',
   [SIGNATURE_ERROR_CODE.revokedJwt]: 'the token in Signature-Key was revoked: get a fresh one',
-  [SIGNATURE_ERROR_CODE.issuerMissing]: "the token's issuer could not be found (no metadata or keys at its iss)",
-  [SIGNATURE_ERROR_CODE.issuerMismatch]: "the token's issuer metadata names another issuer than the token's iss",
+  [SIGNATURE_ERROR_CODE.issuerMissing]:
+    "the token's issuer could not be found (no metadata or keys at its iss)",
+  [SIGNATURE_ERROR_CODE.issuerMismatch]:
+    "the token's issuer metadata names another issuer than the token's iss",
   [SIGNATURE_ERROR_CODE.invalidRequest]: 'the request is malformed',
 };
 

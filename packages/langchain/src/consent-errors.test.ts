@@ -122,6 +122,30 @@ describe('consentDeclinedBy', () => {
     expect(consentDeclinedBy(new RangeError('x'))).toBeUndefined();
   });
 
+  it('reads the outcome back from a message a framework flattened the error into', () => {
+    const flatten = (error: Error) =>
+      Object.assign(new Error(`Error calling tool t: ${String(error)}`), { name: 'ToolException' });
+    const resource = 'http://localhost:4242';
+    expect(
+      consentDeclinedBy(flatten(new ConsentDeniedError(resource, 'denied', 403, { detail: 'no' }))),
+    ).toEqual({ reason: 'denied', resource, scope: [], error: 'denied' });
+    expect(consentDeclinedBy(flatten(new ConsentExpiredError(resource)))).toEqual({
+      reason: 'expired',
+      resource,
+      scope: [],
+      error: 'expired',
+    });
+    expect(consentDeclinedBy(flatten(new InteractionGoneError(resource, { error: 'invalid_code' })))).toEqual(
+      {
+        reason: 'gone',
+        resource,
+        scope: [],
+        error: 'invalid_code',
+      },
+    );
+    expect(consentDeclinedBy(new Error('Error calling tool t: consent for x ended: denied'))).toBeUndefined();
+  });
+
   it('describes each outcome in words a model can act on', () => {
     const base = { resource: 'https://api.example', scope: ['a', 'b'] };
     expect(describeDeclined({ ...base, reason: 'declined' })).toBe(

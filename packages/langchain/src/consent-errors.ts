@@ -109,6 +109,29 @@ export function consentNeededBy(
   return { interaction: pending.interaction ?? approvalOnly(pending), pending };
 }
 
+/**
+ * The client's consent-ending errors as text, for errors a framework flattened into a message
+ * (`ToolException("Error calling tool x: ConsentDeniedError: consent for <resource> ended: denied")`):
+ * the class name followed by the message @aauth-kit/core gives it.
+ */
+const FLATTENED: readonly { reason: ConsentDeclined['reason']; pattern: RegExp }[] = [
+  { reason: 'denied', pattern: /ConsentDeniedError: consent for (\S+) ended: ([\w-]+)/ },
+  { reason: 'expired', pattern: /ConsentExpiredError: consent for (\S+) expired\b/ },
+  { reason: 'gone', pattern: /InteractionGoneError: pending request for (\S+) is gone \(([\w-]+)\)/ },
+];
+
+function declinedFromText(error: unknown): ConsentDeclined | undefined {
+  for (const link of causeChain(error)) {
+    const message = messageOf(link);
+    for (const { reason, pattern } of FLATTENED) {
+      const match = pattern.exec(message);
+      if (match === null) continue;
+      return { reason, resource: match[1]!, scope: [], error: match[2] ?? reason };
+    }
+  }
+  return undefined;
+}
+
 /** The declined outcome an error stands for (denied, expired, gone), or undefined for any other error. */
 export function consentDeclinedBy(error: unknown): ConsentDeclined | undefined {
   for (const link of causeChain(error)) {
@@ -131,7 +154,7 @@ export function consentDeclinedBy(error: unknown): ConsentDeclined | undefined {
       return { reason: 'gone', resource: String(gone.resource), scope: [], error: String(gone.error) };
     }
   }
-  return undefined;
+  return declinedFromText(error);
 }
 
 /** The default text the model reads when a consent ends without access. */

@@ -13,7 +13,7 @@ import {
   consentDeclinedBy,
   consentNeededBy,
 } from './consent-errors.js';
-import { readResume, toInterruptValue } from './interrupt-value.js';
+import { type AAuthResume, readResume, toInterruptValue } from './interrupt-value.js';
 import type { ResolvedOptions } from './options.js';
 import { runWithAAuth } from './scope.js';
 
@@ -42,26 +42,28 @@ export async function runToolCall<T>(
 ): Promise<ToolCallOutcome<T>> {
   let last: ConsentNeeded | undefined;
   for (let round = 0; ; round++) {
-    let needed: ConsentNeeded;
+    let failure: unknown;
     try {
       return { kind: 'done', value: await runWithAAuth(options.client, attempt) };
     } catch (error) {
-      // Interrupts (ours from a nested wrapper, or the tool's own) and Command bubbles pass untouched.
-      if (isGraphBubbleUp(error)) throw error;
-      const declined = consentDeclinedBy(error);
-      if (declined !== undefined) return { kind: 'declined', declined: withScope(declined, last), error };
-      const found = consentNeededBy(error, options.client, options.resource);
-      if (found === undefined) throw error;
-      if (options.consent === 'wait' && round >= MAX_CONSENT_ROUNDS) throw error;
-      needed = found;
-      last = found;
-      if (options.consent === 'interrupt') {
-        const answer = pause(needed, tool, error);
-        if (!answer.approved) return { kind: 'declined', declined: declinedByResume(needed) };
-        // Approved: loop. The re-run polls the pending consent; still pending → interrupt again.
-        continue;
-      }
+      failure = error;
     }
+    // Interrupts (ours from a nested wrapper, or the tool's own) and Command bubbles pass untouched.
+    if (isGraphBubbleUp(failure)) throw failure;
+    const declined = consentDeclinedBy(failure);
+    if (declined !== undefined) {
+      return { kind: 'declined', declined: withScope(declined, last), error: failure };
+    }
+    const needed = consentNeededBy(failure, options.client, options.resource);
+    if (needed === undefined) throw failure;
+    last = needed;
+    if (options.consent === 'interrupt') {
+      const answer = pause(needed, tool, failure);
+      if (!answer.approved) return { kind: 'declined', declined: declinedByResume(needed) };
+      // Approved: run again. The re-run polls the pending consent; still pending → interrupt again.
+      continue;
+    }
+    if (round >= MAX_CONSENT_ROUNDS) throw failure;
     const ended = await waitForConsent(options, needed, tool.signal);
     if (ended !== undefined) {
       return { kind: 'declined', declined: withScope(ended.declined, needed), error: ended.error };
@@ -70,7 +72,7 @@ export async function runToolCall<T>(
 }
 
 /** LangGraph `interrupt()` with the consent; returns the resume value once the run is resumed. */
-function pause(needed: ConsentNeeded, tool: ToolCallInfo, consentError: unknown) {
+function pause(needed: ConsentNeeded, tool: ToolCallInfo, consentError: unknown): AAuthResume {
   const value = toInterruptValue(needed.interaction, needed.pending, tool);
   let resume: unknown;
   try {

@@ -1,4 +1,4 @@
-import { Agent, type FunctionTool, RunState, run, setTracingDisabled } from '@openai/agents';
+import { Agent, RunState, run, setTracingDisabled } from '@openai/agents';
 import { assistantMessage, functionCall, ScriptedModel } from '@openai/agents/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -6,9 +6,13 @@ import { outputSeen } from './__fixtures__/agents.js';
 import { NOTES_WRITE_SCOPE } from './__fixtures__/notes-resource.js';
 import { startWorld, type World } from './__fixtures__/world.js';
 import { pendingConsentFor, restoreConsents } from './interruptions.js';
+import { MIN_CHECK_DELAY_MS } from './options.js';
 import { aauthTool } from './tool.js';
 
 beforeAll(() => setTracingDisabled(true));
+
+/** Lets more than MIN_CHECK_DELAY_MS pass since the consent was requested (a person takes a moment). */
+const personTakesAMoment = () => new Promise((resolve) => setTimeout(resolve, MIN_CHECK_DELAY_MS + 100));
 
 let world: World | undefined;
 afterEach(async () => {
@@ -16,13 +20,13 @@ afterEach(async () => {
   world = undefined;
 });
 
-/** add_note in approval mode, over a client of `w` in 'throw' mode. */
-function addNoteTool(w: World): FunctionTool {
+/** add_note in approval mode, over a client of `w` in 'throw' mode (or the given one). */
+function addNoteTool(w: World, name = 'add_note', client = w.client({ consent: 'throw' })) {
   return aauthTool({
-    name: 'add_note',
+    name,
     description: 'Add a note',
     parameters: z.object({ text: z.string() }),
-    client: w.client({ consent: 'throw' }),
+    client,
     consent: 'approval',
     execute: async ({ text }, _ctx, { fetch }) => {
       const response = await fetch(`${w.notes.origin}/notes`, {
@@ -32,11 +36,11 @@ function addNoteTool(w: World): FunctionTool {
       });
       return `${response.status} ${await response.text()}`;
     },
-  }) as FunctionTool;
+  });
 }
 
-function agentWith(model: ScriptedModel, tool: FunctionTool): Agent {
-  return new Agent({ name: 'notes', instructions: 'help', model, tools: [tool] });
+function agentWith(model: ScriptedModel, ...tools: ReturnType<typeof addNoteTool>[]): Agent {
+  return new Agent({ name: 'notes', instructions: 'help', model, tools });
 }
 
 describe("aauthTool, consent: 'approval'", () => {
@@ -174,6 +178,7 @@ describe("aauthTool, consent: 'approval'", () => {
     const first = await run(agent, 'note x');
     expect(first.interruptions).toHaveLength(0);
     const asked = await w.dev.simulatedUser.next({ timeoutMs: 5_000 });
+    await personTakesAMoment();
     await w.dev.simulatedUser.approve(asked.code);
 
     const second = await run(agent, [...first.history, { role: 'user', content: 'done, I approved' }]);
@@ -195,6 +200,9 @@ describe("aauthTool, consent: 'approval'", () => {
     expect(first.interruptions).toHaveLength(1);
     const saved = first.state.toString();
     const asked = await w.dev.simulatedUser.next({ timeoutMs: 5_000 });
+    // The pending URL travels in the state's SDK-only customData, not in what the model read.
+    expect(saved).toContain(asked.pendingUrl);
+    expect(outputSeen(modelA, 1, 'call_1')).not.toContain(asked.pendingUrl);
 
     // Process B: new tool, agent and client (same key and token store); nothing in memory.
     const modelB = new ScriptedModel([[assistantMessage('Saved after the restart.')]]);
@@ -209,6 +217,7 @@ describe("aauthTool, consent: 'approval'", () => {
     expect(restored[0]).toMatchObject({ callId: 'call_2', interactionUrl: asked.url, code: asked.code });
     expect(pendingConsentFor(item)?.pending.pollUrl).toBe(asked.pendingUrl);
 
+    await personTakesAMoment();
     await w.dev.simulatedUser.approve(asked.code);
     state.approve(item);
     const resumed = await run(agentB, state);
@@ -218,5 +227,36 @@ describe("aauthTool, consent: 'approval'", () => {
     // The approved consent was polled again, no second one was requested.
     expect(w.authTokenRequests()).toBe(1);
     expect(w.notes.verified.filter((call) => call.method === 'POST')).toHaveLength(1);
+  });
+
+  it('a consent another tool already completed lets the next call run on the cached token, without asking again', async () => {
+    world = await startWorld();
+    const w = world;
+    const client = w.client({ consent: 'throw' });
+    const model = new ScriptedModel([
+      [
+        functionCall('add_note', { text: 'a' }, { callId: 'call_1' }),
+        functionCall('save_note', { text: 'b' }, { callId: 'call_2' }),
+      ],
+      [functionCall('add_note', { text: 'a' }, { callId: 'call_3' })],
+      [functionCall('save_note', { text: 'b' }, { callId: 'call_4' })],
+      [assistantMessage('Saved both.')],
+    ]);
+    const agent = agentWith(model, addNoteTool(w, 'add_note', client), addNoteTool(w, 'save_note', client));
+    const first = await run(agent, 'note a and b');
+    const asked = await w.dev.simulatedUser.next({ timeoutMs: 5_000 });
+    const item = first.interruptions[0];
+    if (item === undefined) throw new RangeError('no interruption');
+    expect(pendingConsentFor(item)?.toolName).toBe('add_note');
+
+    await personTakesAMoment();
+    await w.dev.simulatedUser.approve(asked.code);
+    first.state.approve(item);
+    const second = await run(agent, first.state);
+
+    expect(second.interruptions).toHaveLength(0);
+    expect(outputSeen(model, 2, 'call_3')).toBe('201 {"id":"n2","text":"a"}');
+    expect(outputSeen(model, 3, 'call_4')).toBe('201 {"id":"n3","text":"b"}');
+    expect(w.authTokenRequests()).toBe(1);
   });
 });

@@ -3,7 +3,7 @@
  * serialized form (carried in the SDK-only `customData` of the tool output that met the consent, so
  * it travels inside `RunState.toString()` to another process).
  */
-import { InvalidArgumentError, type Interaction, type PendingConsent } from '@aauth-kit/core';
+import { type Interaction, InvalidArgumentError, type PendingConsent } from '@aauth-kit/core';
 import type { ConsentError } from './scope.js';
 
 /** A consent an interrupted tool call waits on, as the app shows it to the person. */
@@ -31,7 +31,7 @@ export interface RememberedConsent {
   interaction: Interaction;
   /** Canonical arguments of the call that met it (re-calls with the same arguments map to it). */
   arguments: string | undefined;
-  /** Epoch ms when this process learned of it (the Person Server's 202 came just before). */
+  /** Epoch ms when the consent was requested (the Person Server's 202). */
   metAt: number;
   /** Set when a check found the consent ended (denied, expired, gone); the next call reports it. */
   failure?: ConsentError;

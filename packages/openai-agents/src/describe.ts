@@ -10,8 +10,8 @@ import {
   ConsentDeniedError,
   ConsentExpiredError,
   ConsentRequiredError,
-  InteractionGoneError,
   type Interaction,
+  InteractionGoneError,
   TimeoutError,
 } from '@aauth-kit/core';
 import type { ConsentMode } from './options.js';

@@ -8,7 +8,7 @@
  *   the call waits (bounded) for the remembered consent and runs with the token it produced.
  * Protocol work (signing, challenges, polling) is the client's; this only decides when to ask it.
  */
-import { AbortedError, ConsentRequiredError, TimeoutError } from '@aauth-kit/core';
+import { ConsentRequiredError, InteractionGoneError, type PendingConsent, TimeoutError } from '@aauth-kit/core';
 import {
   argumentsKey,
   ConsentMemory,
@@ -28,6 +28,14 @@ import { type AAuthFetch, type CallScope, createScope, isConsentError, runInScop
 
 export interface CallContext extends ToolCallInfo {
   signal: AbortSignal | undefined;
+}
+
+/**
+ * When the consent's request was made (the handle's `createdAt`, epoch ms, never in the future): polls
+ * sooner than MIN_CHECK_DELAY_MS after it would come before the Person Server's Retry-After.
+ */
+function metAt(pending: PendingConsent): number {
+  return Math.min(Date.now(), pending.createdAt);
 }
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -100,20 +108,35 @@ export class ToolRuntime {
       this.#memory.forget(consent);
       throw consent.failure;
     }
+    const signal = call.signal;
     try {
-      await this.settings.client.waitForConsent(consent.pending, {
-        timeoutMs: this.settings.resumeTimeoutMs,
-        ...(call.signal === undefined ? {} : { signal: call.signal }),
-      });
+      if (!(await this.#completedNow(consent, signal))) {
+        await this.settings.client.waitForConsent(consent.pending, {
+          timeoutMs: this.settings.resumeTimeoutMs,
+          ...(signal === undefined ? {} : { signal }),
+        });
+      }
     } catch (error) {
-      if (error instanceof TimeoutError && call.signal?.aborted !== true) {
+      if (error instanceof TimeoutError && signal?.aborted !== true) {
         // Still pending: the model is told so, and the next call pauses the run again.
         throw new ConsentRequiredError(consent.interaction, consent.pending, { cause: error });
       }
-      if (!(error instanceof AbortedError)) this.#memory.forget(consent);
-      throw error;
+      if (!isConsentError(error)) throw error;
+      this.#memory.forget(consent);
+      // Gone: that request no longer exists (possibly completed by another call); run normally.
+      if (!(error instanceof InteractionGoneError)) throw error;
     }
     this.#memory.forget(consent);
+  }
+
+  /** One poll when it is not too early: true when the consent completed (its token is cached). */
+  async #completedNow(consent: RememberedConsent, signal: AbortSignal | undefined): Promise<boolean> {
+    if (Date.now() - consent.metAt < MIN_CHECK_DELAY_MS) return false;
+    const result = await this.settings.client.pollConsentOnce(
+      consent.pending,
+      signal === undefined ? {} : { signal },
+    );
+    return result.status === 'approved';
   }
 
   #failedFor(key: string | undefined): RememberedConsent | undefined {
@@ -127,7 +150,7 @@ export class ToolRuntime {
       pending: error.pending,
       interaction: error.interaction,
       arguments: key,
-      metAt: Date.now(),
+      metAt: metAt(error.pending),
     });
     if (call.callId !== undefined) this.#memory.metIn(call.callId, consent);
     if (isNew) await this.settings.onInteraction?.(error.interaction, call);
@@ -153,17 +176,14 @@ export class ToolRuntime {
   }
 
   async #stillPending(consent: RememberedConsent): Promise<boolean> {
-    // A poll right after the Person Server's 202 comes before its Retry-After (answered 429, which
-    // slows every later poll); a consent that young is pending anyway.
-    if (Date.now() - consent.metAt < MIN_CHECK_DELAY_MS) return true;
     try {
-      const result = await this.settings.client.pollConsentOnce(consent.pending);
-      if (result.status !== 'approved') return true;
+      if (!(await this.#completedNow(consent, undefined))) return true;
       this.#memory.forget(consent);
       return false;
     } catch (error) {
       if (!isConsentError(error)) return true; // unreachable Person Server: ask the person anyway
-      consent.failure = error;
+      if (error instanceof InteractionGoneError) this.#memory.forget(consent);
+      else consent.failure = error;
       return false;
     }
   }
@@ -190,7 +210,7 @@ export class ToolRuntime {
       pending: saved.pending,
       interaction: saved.interaction,
       arguments: saved.arguments,
-      metAt: Date.now(),
+      metAt: metAt(saved.pending),
     });
   }
 }

@@ -18,7 +18,11 @@ import {
 export type AAuthFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** A consent the client could not complete within the call. */
-export type ConsentError = ConsentRequiredError | ConsentDeniedError | ConsentExpiredError | InteractionGoneError;
+export type ConsentError =
+  | ConsentRequiredError
+  | ConsentDeniedError
+  | ConsentExpiredError
+  | InteractionGoneError;
 
 export function isConsentError(error: unknown): error is ConsentError {
   return (

@@ -208,11 +208,22 @@ describe('aauthTool', () => {
   it('rejects bad settings with ConfigurationError', () => {
     const base = { name: 'x', description: 'x', parameters: z.object({}), execute: async () => 'x' };
     expect(() => aauthTool({ ...base, client: {} as never })).toThrow(ConfigurationError);
-    const client = { fetch: fetch, waitForConsent: fetch, pollConsentOnce: fetch, pendingConsent: fetch } as never;
+    const client = {
+      fetch: fetch,
+      waitForConsent: fetch,
+      pollConsentOnce: fetch,
+      pendingConsent: fetch,
+    } as never;
     expect(() => aauthTool({ ...base, client, consent: 'later' as never })).toThrow(ConfigurationError);
     expect(() => aauthTool({ ...base, client, resumeTimeoutMs: 0 })).toThrow(ConfigurationError);
     expect(() =>
-      aauthTool({ name: 'y', description: 'y', client, consent: 'approval', execute: async () => 'y' } as never),
+      aauthTool({
+        name: 'y',
+        description: 'y',
+        client,
+        consent: 'approval',
+        execute: async () => 'y',
+      } as never),
     ).toThrow(ConfigurationError);
   });
 });

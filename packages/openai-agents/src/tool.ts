@@ -60,8 +60,14 @@ interface LooseOptions extends AAuthToolSettings {
   name?: string;
   parameters?: unknown;
   outputSchema?: unknown;
-  execute: (input: unknown, runContext: LooseRunContext | undefined, details: AAuthToolCallDetails) => unknown;
-  needsApproval?: boolean | ((runContext: LooseRunContext, input: unknown, callId?: string) => Promise<boolean>);
+  execute: (
+    input: unknown,
+    runContext: LooseRunContext | undefined,
+    details: AAuthToolCallDetails,
+  ) => unknown;
+  needsApproval?:
+    | boolean
+    | ((runContext: LooseRunContext, input: unknown, callId?: string) => Promise<boolean>);
   errorFunction?: ErrorFunction | null;
   customDataExtractor?: CustomDataExtractor;
 }
@@ -101,7 +107,8 @@ export function aauthTool<
   TOutputSchema extends ToolOutputSchema | undefined = undefined,
 >(options: AAuthToolOptions<TParameters, Context, TOutputSchema>): FunctionTool<Context, TParameters> {
   const loose = options as unknown as LooseOptions;
-  if (typeof loose !== 'object' || loose === null) throw new ConfigurationError('aauthTool options are required');
+  if (typeof loose !== 'object' || loose === null)
+    throw new ConfigurationError('aauthTool options are required');
   const {
     client,
     consent,
@@ -140,7 +147,8 @@ export function aauthTool<
       runtime().execute(
         input,
         callContext(toolName(), runContext, details),
-        async (signedFetch) => execute(input, runContext, { ...details, fetch: signedFetch, client: settings.client }),
+        async (signedFetch) =>
+          execute(input, runContext, { ...details, fetch: signedFetch, client: settings.client }),
         false,
       ),
   };

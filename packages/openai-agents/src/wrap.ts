@@ -30,8 +30,12 @@ function isFunctionTool(value: unknown): value is AnyFunctionTool {
  * `settings.client`, with consent handled per `settings.consent`. Returns a new tool; the original is
  * left as it was.
  */
-export function withAAuth<T extends FunctionTool<never, never, unknown>>(existing: T, settings: AAuthToolSettings): T {
-  if (!isFunctionTool(existing)) throw new InvalidArgumentError('withAAuth expects a function tool (tool() from @openai/agents)');
+export function withAAuth<T extends FunctionTool<never, never, unknown>>(
+  existing: T,
+  settings: AAuthToolSettings,
+): T {
+  if (!isFunctionTool(existing))
+    throw new InvalidArgumentError('withAAuth expects a function tool (tool() from @openai/agents)');
   if (isAAuthTool(existing)) throw new InvalidArgumentError(`tool ${existing.name} already has AAuth`);
   const resolved = resolveSettings(settings);
   const runtime = new ToolRuntime(existing.name, resolved);
@@ -49,7 +53,8 @@ export function withAAuth<T extends FunctionTool<never, never, unknown>>(existin
     } catch (error) {
       // invoke must answer the model itself; only AAuth failures are ours to describe.
       if (existing.outputSchema !== undefined) {
-        if (typeof existing.errorFunction === 'function') return existing.errorFunction(runContext as RunContext<never>, error, details);
+        if (typeof existing.errorFunction === 'function')
+          return existing.errorFunction(runContext as RunContext<never>, error, details);
         throw error;
       }
       const text = describeAAuthError(error, context);

@@ -375,13 +375,25 @@ describe('signature failures', () => {
     expect(refused.response.headers.get('signature-error')).not.toBeNull();
   });
 
-  it('refuses an unsigned request with invalid_signature', async () => {
+  it('refuses an unsigned request with invalid_signature and asks for an agent token', async () => {
     const resource = makeResource();
     const refused = failure(await resource.verify(new Request(`${RESOURCE}/docs`), { accept: ['agent'] }));
     expect(refused.status).toBe(401);
     expect(parseSignatureError(refused.response.headers.get('signature-error') ?? '').error).toBe(
       'invalid_signature',
     );
+    expect(parseRequirement(refused.response.headers.get('aauth-requirement') ?? '').requirement).toBe(
+      'agent-token',
+    );
+  });
+
+  it('does not send AAuth-Requirement for a signed request that fails verification', async () => {
+    const resource = makeResource();
+    const signed = await signedRequest(world, `${RESOURCE}/docs`, await world.agentToken());
+    const tampered = new Request(`${RESOURCE}/other`, { headers: signed.headers });
+    const refused = failure(await resource.verify(tampered, { accept: ['agent'] }));
+    expect(refused.response.headers.get('signature-error')).not.toBeNull();
+    expect(refused.response.headers.get('aauth-requirement')).toBeNull();
   });
 
   it('answers unsupported_scheme with Accept-Signature-Scheme: jwt for an hwk signature', async () => {

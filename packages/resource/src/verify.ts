@@ -177,13 +177,27 @@ async function verifySignature(
         : { policy, resolveKey: ctx.resolveKey, now: ctx.now, signal },
     );
   } catch (error) {
-    if (error instanceof SignatureVerificationError) return signatureFailure(error);
+    if (error instanceof SignatureVerificationError) {
+      // An unsigned request is an agent that has not started AAuth yet: besides the Signature-Error,
+      // tell it what to present (P11 #requirement-responses, escalation starts at agent-token).
+      return signatureFailure(
+        error,
+        isUnsigned(request) ? { [HEADER.aauthRequirement]: requirementHeader('agent-token') } : undefined,
+      );
+    }
     if (error instanceof AbortedError || !(error instanceof AAuthError)) throw error;
     // Any other toolkit error while resolving the key (transport, egress) means it could not be obtained.
     return signatureFailure(
       new SignatureVerificationError(SIGNATURE_ERROR_CODE.unknownKey, error.message, {}, { cause: error }),
     );
   }
+}
+
+function isUnsigned(request: Request): boolean {
+  const { headers } = request;
+  return (
+    !headers.has(HEADER.signature) && !headers.has(HEADER.signatureInput) && !headers.has(HEADER.signatureKey)
+  );
 }
 
 /** Token checks that do not depend on the route. Returns a failure or undefined. */

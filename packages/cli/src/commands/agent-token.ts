@@ -84,7 +84,10 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   if (provider !== undefined) {
     for (const selfOnly of ['iss', 'sub', 'ps', 'issuer-key', 'kid', 'lifetime'] as const) {
       if (values[selfOnly] !== undefined) {
-        throw new UsageError(`--${selfOnly} is for --self`, 'the dev Agent Provider decides the token claims');
+        throw new UsageError(
+          `--${selfOnly} is for --self`,
+          'the dev Agent Provider decides the token claims',
+        );
       }
     }
     result = await requestAgentToken({
@@ -101,7 +104,8 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
     const ps = required('agent-token', 'ps', values.ps);
     const lifetime = seconds('agent-token', 'lifetime', values.lifetime, { integer: true });
     const agentJwk = publicJwkFrom(source);
-    const issuerSource = values['issuer-key'] === undefined ? source : await findKey(values['issuer-key'], {});
+    const issuerSource =
+      values['issuer-key'] === undefined ? source : await findKey(values['issuer-key'], {});
     const issuer = signerFrom(issuerSource, values.kid);
     const agentToken = await mintAgentToken(
       { iss, sub, ps, cnf: { jwk: agentJwk } },

@@ -55,7 +55,9 @@ async function announceConsents(dev: DevServer, ctx: CommandContext, signal: Abo
       return; // closed or aborted
     }
     const scope = pending.scope === undefined ? '' : ` scope ${pending.scope}`;
-    ctx.stderr.write(`[consent] ${pending.agentId} asks for${scope} at ${pending.resource}: ${pending.url}\n`);
+    ctx.stderr.write(
+      `[consent] ${pending.agentId} asks for${scope} at ${pending.resource}: ${pending.url}\n`,
+    );
   }
 }
 
@@ -78,7 +80,8 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const dev = await startDevServer({
     port: port('dev', values.port) ?? DEFAULT_DEV_PORT,
     autoApprove,
-    onError: (error) => ctx.stderr.write(`[dev-server] ${error instanceof Error ? error.message : String(error)}\n`),
+    onError: (error) =>
+      ctx.stderr.write(`[dev-server] ${error instanceof Error ? error.message : String(error)}\n`),
   });
   const announcer = new AbortController();
   try {

@@ -73,12 +73,19 @@ function targetUrl(value: string, development: boolean): URL {
   try {
     url = new URL(value);
   } catch (cause) {
-    throw new UsageError(`${JSON.stringify(value)} is not an absolute URL`, 'e.g. https://api.example/documents', {
-      cause,
-    });
+    throw new UsageError(
+      `${JSON.stringify(value)} is not an absolute URL`,
+      'e.g. https://api.example/documents',
+      {
+        cause,
+      },
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UsageError(`${url.protocol} URLs cannot be fetched`, 'use an https:// (or, with --development, http://) URL');
+    throw new UsageError(
+      `${url.protocol} URLs cannot be fetched`,
+      'use an https:// (or, with --development, http://) URL',
+    );
   }
   if (url.protocol === 'http:' && !development) {
     throw new UsageError(
@@ -113,8 +120,9 @@ async function agentTokenSource(
   if (provider !== undefined) {
     const request = { agentProvider: provider, signer, signal: ctx.signal };
     // Fetched now so a wrong URL or an unregistered key fails with its own message and hint.
-    let first: string | undefined = (await requestAgentToken({ ...request, register: values.register === true }))
-      .agentToken;
+    let first: string | undefined = (
+      await requestAgentToken({ ...request, register: values.register === true })
+    ).agentToken;
     return async () => {
       if (first !== undefined) {
         const token = first;
@@ -204,9 +212,16 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const onInteraction = async (interaction: Interaction): Promise<void> => {
     indicator?.stop();
     await printInteraction(interaction, ctx.stderr, { qr: ctx.isTTY || values.qr === true });
-    indicator = startWaitingIndicator({ out: ctx.stderr, isTTY: ctx.isTTY, message: 'waiting for the person' });
+    indicator = startWaitingIndicator({
+      out: ctx.stderr,
+      isTTY: ctx.isTTY,
+      message: 'waiting for the person',
+    });
   };
-  const deadline = createDeadline(ctx.signal, timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000);
+  const deadline = createDeadline(
+    ctx.signal,
+    timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
+  );
   const client = await createAAuthClientFromEnv(ctx.env, {
     signer,
     agentToken,
@@ -217,7 +232,12 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
       steps.push(step);
       if (values.explain === true) say(formatStep(step));
       // A poll that is no longer "pending" (200 approved, or a terminal error) ends the wait.
-      if (event.step === 'poll' && event.phase !== 'request' && event.status !== 202 && event.status !== 429) {
+      if (
+        event.step === 'poll' &&
+        event.phase !== 'request' &&
+        event.status !== 202 &&
+        event.status !== 429
+      ) {
         const decided = indicator?.running && event.status === 200;
         indicator?.stop(decided ? `✓ approved after ${formatElapsed(indicator.elapsedMs())}` : undefined);
       }
@@ -238,7 +258,7 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
     text = await response.text();
   } catch (error) {
     if (deadline.expired && error instanceof AbortedError) {
-      throw new TimeoutError(`no final answer from ${url.origin} within ${timeoutSeconds}s`, { cause: error });
+      throw new TimeoutError(`no final answer from ${url.origin} within --timeout ${timeoutSeconds}s`);
     }
     throw error;
   } finally {

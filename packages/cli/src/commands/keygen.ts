@@ -75,7 +75,9 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const key = await generateKeyPair({ alg, ...(values.kid === undefined ? {} : { kid: values.kid }) });
   await writePrivateKey(out, key.privateKeyPem, values.force === true);
   ctx.stdout.write(`${JSON.stringify(key.jwks, null, 2)}\n`);
-  ctx.stderr.write(`wrote the ${alg} private key to ${out} (mode 0600, kid ${key.kid}); public JWKS on stdout\n`);
+  ctx.stderr.write(
+    `wrote the ${alg} private key to ${out} (mode 0600, kid ${key.kid}); public JWKS on stdout\n`,
+  );
   return EXIT.ok;
 }
 

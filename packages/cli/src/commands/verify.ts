@@ -51,12 +51,18 @@ function parseJwksFile(text: string, file: string): Jwks | readonly PublicJwk[] 
   try {
     parsed = JSON.parse(text);
   } catch (cause) {
-    throw new SetupError(`${file} is not JSON`, 'give a JWKS ({"keys": [...]}) or a single public JWK', { cause });
+    throw new SetupError(`${file} is not JSON`, 'give a JWKS ({"keys": [...]}) or a single public JWK', {
+      cause,
+    });
   }
   if (typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { keys?: unknown }).keys)) {
     return parsed as Jwks;
   }
-  if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { kty?: unknown }).kty === 'string') {
+  if (
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    typeof (parsed as { kty?: unknown }).kty === 'string'
+  ) {
     return [parsed as PublicJwk];
   }
   throw new SetupError(`${file} is not a JWKS`, 'give a JWKS ({"keys": [...]}) or a single public JWK');

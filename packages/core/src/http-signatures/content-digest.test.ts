@@ -69,6 +69,23 @@ describe('verifyContentDigest', () => {
     expect(() => verifyContentDigest('(((', BODY)).toThrow(HeaderParseError);
   });
 
+  it('accepts the same digest bytes written in a non-canonical form, as structured-headers reads them', () => {
+    // sha-256 is 32 bytes: the last base64 character before "=" carries 2 unused bits, which decoders drop.
+    const canonical = sha256.slice('sha-256=:'.length, -1);
+    const last = canonical.at(-2) as string;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const withSpareBits = `${canonical.slice(0, -2)}${alphabet[alphabet.indexOf(last) + 1]}=`;
+    expect(Buffer.from(withSpareBits, 'base64')).toEqual(Buffer.from(canonical, 'base64'));
+    expect(verifyContentDigest(`sha-256=:${withSpareBits}:`, BODY)).toBe(true);
+    expect(verifyContentDigest(` ${sha256}`, BODY)).toBe(true);
+    expect(verifyContentDigest(`${sha256} `, `${BODY} `)).toBe(false);
+  });
+
+  it('reports a malformed header before a body of the wrong type', () => {
+    expect(() => verifyContentDigest('sha-256=:AAAA', 42 as unknown as string)).toThrow(HeaderParseError);
+    expect(() => verifyContentDigest(sha256, 42 as unknown as string)).toThrow(InvalidArgumentError);
+  });
+
   it('throws HeaderParseError when a known algorithm is not a Byte Sequence', () => {
     expect(() => verifyContentDigest('sha-256="abc"', BODY)).toThrow(HeaderParseError);
     expect(() => verifyContentDigest('sha-256=(:AAAA:)', BODY)).toThrow(HeaderParseError);

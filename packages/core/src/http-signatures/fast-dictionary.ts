@@ -208,6 +208,7 @@ class Scanner {
  * (the caller then uses the library).
  */
 export function parseCanonicalDictionary(value: string): Dictionary | undefined {
+  if (typeof value !== 'string') return undefined;
   const scanner = new Scanner(value);
   const dictionary: Dictionary = new Map();
   for (;;) {

@@ -241,6 +241,38 @@ describe('withAAuth + createAAuthTransport against a real McpServer and the dev 
   });
 });
 
+describe('what reaches the MCP transport', () => {
+  it('is never an AAuth 202: the consent answer is a 200 JSON-RPC error, notifications keep their plain 202', async () => {
+    const w = await start();
+    const seen: { status: number; requirement: string | null; body: string }[] = [];
+    // applyMiddlewares(a, b): b is outermost, so `observe` sees exactly what the transport receives.
+    const observe =
+      (next: FetchLike): FetchLike =>
+      async (url, init) => {
+        const response = await next(url, init);
+        const body =
+          response.headers.get('content-type') === 'application/json' ? await response.clone().text() : '';
+        seen.push({ status: response.status, requirement: response.headers.get('aauth-requirement'), body });
+        return response;
+      };
+    const client = new Client(
+      { name: 'observed', version: '1.0.0' },
+      { capabilities: { elicitation: { url: {} } } },
+    );
+    const transport = new StreamableHTTPClientTransport(new URL(w.mcp.url), {
+      fetch: applyMiddlewares(withAAuth(w.aauth), observe)(fetch),
+    });
+    await client.connect(transport);
+    await expect(client.callTool(SUMMARIZE)).rejects.toBeInstanceOf(UrlElicitationRequiredError);
+    expect(seen.every((s) => s.requirement === null)).toBe(true);
+    expect(seen.filter((s) => s.status === 202)).toHaveLength(1); // notifications/initialized
+    const answer = seen.find((s) => s.body !== '')!;
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ jsonrpc: '2.0', error: { code: -32042 } });
+    await client.close();
+  });
+});
+
 describe('consent modes', () => {
   it("'elicit' hands the link to the host's URL elicitation handler once, then completes the calls", async () => {
     const seen: UrlElicitation[] = [];

@@ -4,7 +4,8 @@ import type { ScriptedModel } from '@openai/agents/testing';
 /** The tool outputs (by call id, as text) in the input of the model's `index`-th call. */
 export function toolOutputsSeen(model: ScriptedModel, index: number): Map<string, string> {
   const call = model.calls[index];
-  if (call === undefined) throw new RangeError(`the model was called ${model.calls.length} times, not ${index + 1}`);
+  if (call === undefined)
+    throw new RangeError(`the model was called ${model.calls.length} times, not ${index + 1}`);
   const input = call.request.input;
   const outputs = new Map<string, string>();
   if (typeof input === 'string') return outputs;

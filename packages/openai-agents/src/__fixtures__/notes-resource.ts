@@ -8,7 +8,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPair } from '@aauth-kit/core';
-import { type AAuthIdentity, createResource, type Resource, type RouteRequirement } from '@aauth-kit/resource';
+import {
+  type AAuthIdentity,
+  createResource,
+  type Resource,
+  type RouteRequirement,
+} from '@aauth-kit/resource';
 import { sendWebResponse, verifyNodeRequest } from '@aauth-kit/resource/node';
 
 export const NOTES_WRITE_SCOPE = 'notes.write';
@@ -31,14 +36,27 @@ export interface NotesResource {
   close(): Promise<void>;
 }
 
-export interface NotesResourceOptions {
-  personServer: string;
-  /** Extra handler tried first (e.g. an MCP endpoint); return undefined to fall through. */
-  extra?: (req: IncomingMessage, res: ServerResponse, resource: Resource) => Promise<boolean>;
+/** What the resource holds, shared with extra endpoints. */
+export interface NotesState {
+  resource: Resource;
+  notes: { id: string; text: string }[];
+  verified: VerifiedCall[];
 }
 
-const READ: RouteRequirement = { accept: ['agent', 'person', 'auth'] };
-const WRITE: RouteRequirement = { accept: ['auth'], scope: NOTES_WRITE_SCOPE };
+/** An extra endpoint tried first (e.g. MCP); resolves false to fall through. */
+export type ExtraEndpoint = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: NotesState,
+) => Promise<boolean>;
+
+export interface NotesResourceOptions {
+  personServer: string;
+  extra?: ExtraEndpoint;
+}
+
+export const NOTES_READ: RouteRequirement = { accept: ['agent', 'person', 'auth'] };
+export const NOTES_WRITE: RouteRequirement = { accept: ['auth'], scope: NOTES_WRITE_SCOPE };
 
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -56,7 +74,8 @@ export async function startNotesResource(options: NotesResourceOptions): Promise
     received.push({ method: req.method ?? 'GET', path, signed: req.headers.signature !== undefined });
     const active = resource;
     if (active === undefined) throw new TypeError('resource not ready');
-    if (options.extra !== undefined && (await options.extra(req, res, active))) return;
+    if (options.extra !== undefined && (await options.extra(req, res, { resource: active, notes, verified })))
+      return;
     if (path.startsWith('/.well-known/')) {
       const wellKnown = active.handleWellKnown(new Request(`${active.issuer}${path}`));
       await sendWebResponse(res, wellKnown ?? json(404, { error: 'not_found' }));
@@ -66,7 +85,7 @@ export async function startNotesResource(options: NotesResourceOptions): Promise
       await sendWebResponse(res, json(404, { error: 'not_found' }));
       return;
     }
-    const route = req.method === 'POST' ? WRITE : READ;
+    const route = req.method === 'POST' ? NOTES_WRITE : NOTES_READ;
     const outcome = await verifyNodeRequest(active, req, route);
     if (!outcome.ok) {
       await sendWebResponse(res, outcome.response);
