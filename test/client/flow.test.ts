@@ -108,6 +108,24 @@ describe('agent client against the dev server', () => {
     expect(world.client.pendingConsent(world.resource)).toBeUndefined();
   });
 
+  it("withConsent('throw') gives a 'wait' client's caller the pause, and the 'wait' client then finishes the same consent", async () => {
+    world = await devWorld();
+    expect(world.client.consentMode).toBe('wait');
+    const throwing = world.client.withConsent('throw');
+    expect(throwing.consentMode).toBe('throw');
+    expect(throwing.withConsent('wait')).toBe(world.client.withConsent('wait'));
+    const url = `${world.resource}${SUMMARY}`;
+    const error = await throwing.fetch(url, { method: 'POST' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConsentRequiredError);
+    const { interaction, pending } = error as ConsentRequiredError;
+    // Views share state: the remembered consent is visible from the original client.
+    expect(world.client.pendingConsent(world.resource)?.id).toBe(pending.id);
+    const finishing = world.client.fetch(url, { method: 'POST' });
+    await world.server.simulatedUser.approve(interaction.code!);
+    expect((await finishing).status).toBe(201);
+    expect(world.authTokenRequests()).toBe(1);
+  });
+
   it('waitForConsent resolves with the auth token once the person approves', async () => {
     world = await devWorld({}, { consent: 'throw' });
     const error = (await world.client

@@ -7,13 +7,7 @@ import { generateText, type ModelMessage, stepCountIs, streamText, tool } from '
 import { MockLanguageModelV4 } from 'ai7/test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  streamedText,
-  streamedToolCalls,
-  text,
-  toolCalls,
-  toolResultsIn,
-} from './__fixtures__/model.js';
+import { streamedText, streamedToolCalls, text, toolCalls, toolResultsIn } from './__fixtures__/model.js';
 import { decideNext, noFurtherConsent } from './__fixtures__/person.js';
 import { noteTools } from './__fixtures__/tools.js';
 import { NOTES_WRITE, startWorld, type World } from './__fixtures__/world.js';
@@ -78,9 +72,17 @@ describe('ai 7: wait and stream modes', () => {
 
   it('stream mode: a preliminary result carries the consent URL; approval lets the final result through', async () => {
     const model = new MockLanguageModelV4({
-      doStream: [streamedToolCalls({ id: 's1', tool: 'addNote', input: { text: 'live' } }), streamedText('ok')],
+      doStream: [
+        streamedToolCalls({ id: 's1', tool: 'addNote', input: { text: 'live' } }),
+        streamedText('ok'),
+      ],
     });
-    const result = streamText({ model, tools: noteTools(world, { mode: 'stream' }), prompt: 'live', stopWhen });
+    const result = streamText({
+      model,
+      tools: noteTools(world, { mode: 'stream' }),
+      prompt: 'live',
+      stopWhen,
+    });
     const outputs: unknown[] = [];
     for await (const part of result.fullStream) {
       if (part.type !== 'tool-result') continue;
@@ -92,10 +94,15 @@ describe('ai 7: wait and stream modes', () => {
       }
     }
 
-    expect(outputs[0]).toEqual(expect.objectContaining({ type: 'aauth.consent_required', scope: [NOTES_WRITE] }));
+    expect(outputs[0]).toEqual(
+      expect.objectContaining({ type: 'aauth.consent_required', scope: [NOTES_WRITE] }),
+    );
     expect(outputs.at(-1)).toEqual({ status: 201, note: { id: 'n1', text: 'live' } });
     expect(toolResultsIn(model.doStreamCalls[1]!.prompt)).toEqual([
-      { toolCallId: 's1', output: { type: 'json', value: { status: 201, note: { id: 'n1', text: 'live' } } } },
+      {
+        toolCallId: 's1',
+        output: { type: 'json', value: { status: 201, note: { id: 'n1', text: 'live' } } },
+      },
     ]);
   });
 
@@ -269,5 +276,36 @@ describe('ai 7: withAAuth around a tool() built with the SDK', () => {
     expect(toolResultsIn(model.doGenerateCalls[1]!.prompt)).toEqual([
       { toolCallId: 'w1', output: { type: 'json', value: { id: 'n1', text: 'wrapped' } } },
     ]);
+  });
+});
+
+describe('ai 7: withAAuth in stream mode', () => {
+  it('stays a v7 tool (type-checked in a v7 tool set) and streams the consent before the result', async () => {
+    const url = `${world.notes.origin}/notes`;
+    const addNote = withAAuth(
+      tool({
+        inputSchema: z.object({ text: z.string() }),
+        execute: async ({ text }, options) => {
+          const { fetch } = options as typeof options & { fetch: typeof aauthFetch };
+          const response = await fetch(url, { method: 'POST', body: JSON.stringify({ text }) });
+          return (await response.json()) as { id: string; text: string };
+        },
+      }),
+      { client: world.client, mode: 'stream' },
+    );
+    const model = new MockLanguageModelV4({
+      doStream: [streamedToolCalls({ id: 'ws1', tool: 'addNote', input: { text: 'w' } }), streamedText('ok')],
+    });
+    const result = streamText({ model, tools: { addNote }, prompt: 'w', stopWhen });
+    const outputs: unknown[] = [];
+    for await (const part of result.fullStream) {
+      if (part.type !== 'tool-result' || part.dynamic === true || part.toolName !== 'addNote') continue;
+      // Preliminary outputs may be consent updates whatever the tool's declared output type says.
+      const output: unknown = part.output;
+      outputs.push(output);
+      if (isAAuthConsentRequired(output)) await world.dev.simulatedUser.approve(output.code!);
+    }
+    expect(outputs[0]).toEqual(expect.objectContaining({ type: 'aauth.consent_required' }));
+    expect(outputs.at(-1)).toEqual({ id: 'n1', text: 'w' });
   });
 });

@@ -65,7 +65,11 @@ describe('approval mode (ai 6)', () => {
     expect(model.doGenerateCalls).toHaveLength(1);
     const interaction = await world.dev.simulatedUser.next({ timeoutMs: 5000 });
     expect(aauthConsentFor(tools, request!)).toEqual(
-      expect.objectContaining({ interactionUrl: interaction.url, code: interaction.code, scope: [NOTES_WRITE] }),
+      expect.objectContaining({
+        interactionUrl: interaction.url,
+        code: interaction.code,
+        scope: [NOTES_WRITE],
+      }),
     );
     expect(consents.map((consent) => consent.code)).toEqual([interaction.code]);
     expect(world.notes.notes).toEqual([]);
@@ -207,7 +211,10 @@ describe('isApprovalResume', () => {
     role: 'assistant',
     content: [{ type: 'tool-approval-request', approvalId: 'a1', toolCallId: 'c1' }],
   };
-  const response = { role: 'tool', content: [{ type: 'tool-approval-response', approvalId: 'a1', approved: true }] };
+  const response = {
+    role: 'tool',
+    content: [{ type: 'tool-approval-response', approvalId: 'a1', approved: true }],
+  };
 
   it('is true when the last message answers an approval request for the call', () => {
     expect(isApprovalResume([{ role: 'user', content: 'x' }, request, response], 'c1')).toBe(true);

@@ -84,7 +84,11 @@ describe('package boundaries', () => {
       for (const { names, from } of imports(text)) {
         if (from !== '@aauth-kit/core') continue;
         for (const name of names) {
-          expect({ file, name, allowed: ALLOWED_CORE_NAMES.has(name) }).toEqual({ file, name, allowed: true });
+          expect({ file, name, allowed: ALLOWED_CORE_NAMES.has(name) }).toEqual({
+            file,
+            name,
+            allowed: true,
+          });
         }
       }
     }

@@ -1,7 +1,7 @@
 /** The consent loop's limits: the wait bound, aborts, and a call that keeps needing new consents. */
 import {
-  AbortedError,
   type AAuthClient,
+  AbortedError,
   ConsentRequiredError,
   type Interaction,
   type PendingConsent,

@@ -8,7 +8,12 @@ import {
   TimeoutError,
 } from '@aauth-kit/core';
 import { describe, expect, it } from 'vitest';
-import { consentRequiredIn, describeConsent, isAAuthConsentRequired, readableConsentError } from './consent.js';
+import {
+  consentRequiredIn,
+  describeConsent,
+  isAAuthConsentRequired,
+  readableConsentError,
+} from './consent.js';
 import { ConsentNotGrantedError } from './errors.js';
 
 const interaction: Interaction = {
@@ -99,9 +104,16 @@ describe('isAAuthConsentRequired', () => {
 
 describe('readableConsentError', () => {
   it('turns each way a consent ends into a ConsentNotGrantedError naming resource, scope and outcome', () => {
-    const denied = readableConsentError(new ConsentDeniedError('https://api.example', 'denied', 403), required);
+    const denied = readableConsentError(
+      new ConsentDeniedError('https://api.example', 'denied', 403),
+      required,
+    );
     expect(denied).toBeInstanceOf(ConsentNotGrantedError);
-    expect(denied).toMatchObject({ outcome: 'denied', resource: 'https://api.example', scope: ['notes.write'] });
+    expect(denied).toMatchObject({
+      outcome: 'denied',
+      resource: 'https://api.example',
+      scope: ['notes.write'],
+    });
     expect((denied as Error).message).toBe(
       'Access to https://api.example (notes.write) was not granted: the person denied the request. ' +
         'The tool call was not performed. Tell the user; do not retry unless they ask.',

@@ -1,6 +1,6 @@
 import {
-  AbortedError,
   type AAuthClient,
+  AbortedError,
   ConfigurationError,
   ConsentRequiredError,
   jwkThumbprint,
@@ -55,6 +55,14 @@ describe('createAAuthFetch', () => {
     controller.abort();
     const fetch = createAAuthFetch(world.client, { signal: controller.signal });
     await expect(fetch(`${world.notes.origin}/notes`)).rejects.toBeInstanceOf(AbortedError);
+  });
+
+  it("keeps a Request's own signal next to its signal", async () => {
+    const own = new AbortController();
+    own.abort();
+    const fetch = createAAuthFetch(world.client, { signal: new AbortController().signal });
+    const request = new Request(`${world.notes.origin}/notes`, { signal: own.signal });
+    await expect(fetch(request)).rejects.toBeInstanceOf(AbortedError);
   });
 
   it('refuses what is not an agent client, and a signal that is not an AbortSignal', () => {

@@ -24,9 +24,14 @@ export function checkClient(client: unknown, where: string): asserts client is A
   }
 }
 
-function withSignal(init: RequestInit | undefined, signal: AbortSignal | undefined): RequestInit | undefined {
+function withSignal(
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+  signal: AbortSignal | undefined,
+): RequestInit | undefined {
   if (signal === undefined) return init;
-  const own = init?.signal ?? undefined;
+  // The request's own signal: init's, else the Request object's (init would otherwise replace it).
+  const own = init?.signal ?? (input instanceof Request ? input.signal : undefined);
   if (own === undefined) return { ...init, signal };
   if (own === signal) return init;
   return { ...init, signal: AbortSignal.any([own, signal]) };
@@ -34,7 +39,7 @@ function withSignal(init: RequestInit | undefined, signal: AbortSignal | undefin
 
 /** The client's fetch, following `signal` (no copy of any protocol logic: every request goes through it). */
 export function signedFetch(client: AAuthClient, signal: AbortSignal | undefined): AAuthFetch {
-  return (input, init) => client.fetch(input, withSignal(init, signal));
+  return (input, init) => client.fetch(input, withSignal(input, init, signal));
 }
 
 /**

@@ -14,13 +14,7 @@ import {
   startDocumentsMcpServer,
   summaryOf,
 } from '../../mcp/src/__fixtures__/documents-mcp-server.js';
-import {
-  streamedText,
-  streamedToolCalls,
-  text,
-  toolCalls,
-  toolResultsIn,
-} from './__fixtures__/model.js';
+import { streamedText, streamedToolCalls, text, toolCalls, toolResultsIn } from './__fixtures__/model.js';
 import { decideNext, noFurtherConsent } from './__fixtures__/person.js';
 import { startWorld, type World } from './__fixtures__/world.js';
 import { isAAuthConsentRequired } from './consent.js';
@@ -74,7 +68,12 @@ describe('@ai-sdk/mcp with the signed fetch', () => {
       ],
     });
     const person = decideNext(world, 'approve');
-    const result = await generateText({ model, tools: await mcpTools('wait'), prompt: 'summarize', stopWhen });
+    const result = await generateText({
+      model,
+      tools: await mcpTools('wait'),
+      prompt: 'summarize',
+      stopWhen,
+    });
     await person;
 
     expect(result.text).toBe('Summarized.');
@@ -84,12 +83,12 @@ describe('@ai-sdk/mcp with the signed fetch', () => {
     expect(new Set(mcp.requests.flatMap((request) => request.rpc))).toEqual(
       new Set(['initialize', 'notifications/initialized', 'tools/list', 'tools/call']),
     );
-    expect(mcp.toolCalls.map(({ tool, identity }) => ({ tool, kind: identity?.kind, scope: identity?.scope }))).toEqual(
-      [
-        { tool: 'list_documents', kind: 'agent', scope: [] },
-        { tool: 'summarize_document', kind: 'auth', scope: [DOCUMENTS_WRITE_SCOPE] },
-      ],
-    );
+    expect(
+      mcp.toolCalls.map(({ tool, identity }) => ({ tool, kind: identity?.kind, scope: identity?.scope })),
+    ).toEqual([
+      { tool: 'list_documents', kind: 'agent', scope: [] },
+      { tool: 'summarize_document', kind: 'auth', scope: [DOCUMENTS_WRITE_SCOPE] },
+    ]);
     expect(mcp.toolCalls.every((call) => call.signatureKey?.startsWith('sig=jwt'))).toBe(true);
     const [listed] = toolResultsIn(model.doGenerateCalls[1]!.prompt);
     expect(mcpText(listed!.output)).toContain('"id":"roadmap"');

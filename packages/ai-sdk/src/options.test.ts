@@ -40,7 +40,9 @@ describe('aauthTool options', () => {
   });
 
   it('refuses a missing definition', () => {
-    expect(() => aauthTool(undefined as unknown as Parameters<typeof aauthTool>[0])).toThrow(ConfigurationError);
+    expect(() => aauthTool(undefined as unknown as Parameters<typeof aauthTool>[0])).toThrow(
+      ConfigurationError,
+    );
   });
 
   it('keeps the other tool() fields and drops the AAuth ones', () => {
@@ -88,14 +90,19 @@ describe('withAAuth / withAAuthTools', () => {
     expect(() => withAAuthTools(null as unknown as Record<string, object>, { client: world.client })).toThrow(
       ConfigurationError,
     );
-    expect(() => withAAuthTools({}, { client: world.client, mode: 'x' as 'wait' })).toThrow(ConfigurationError);
+    expect(() => withAAuthTools({}, { client: world.client, mode: 'x' as 'wait' })).toThrow(
+      ConfigurationError,
+    );
     expect(() => aauthToolApproval('yes' as unknown as () => 'approved')).toThrow(ConfigurationError);
   });
 
   it('wraps every tool of a set and keeps the names', () => {
-    const wrapped = withAAuthTools({ a: tool({ inputSchema, execute }), b: tool({ inputSchema, execute }) }, {
-      client: world.client,
-    });
+    const wrapped = withAAuthTools(
+      { a: tool({ inputSchema, execute }), b: tool({ inputSchema, execute }) },
+      {
+        client: world.client,
+      },
+    );
     expect(Object.keys(wrapped)).toEqual(['a', 'b']);
     expect(wrapped.a.execute).not.toBe(execute);
   });

@@ -7,13 +7,7 @@ import { generateText, stepCountIs, streamText } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  streamedText,
-  streamedToolCalls,
-  text,
-  toolCalls,
-  toolResultsIn,
-} from './__fixtures__/model.js';
+import { streamedText, streamedToolCalls, text, toolCalls, toolResultsIn } from './__fixtures__/model.js';
 import { decideNext, noFurtherConsent } from './__fixtures__/person.js';
 import { noteTools } from './__fixtures__/tools.js';
 import { NOTES_WRITE, startWorld, type World } from './__fixtures__/world.js';
@@ -130,7 +124,12 @@ describe('aauthTool, wait mode (ai 6)', () => {
       ],
     });
     const person = decideNext(world, 'approve');
-    await generateText({ model, tools: noteTools(world, { client, consents }), prompt: 'two notes', stopWhen });
+    await generateText({
+      model,
+      tools: noteTools(world, { client, consents }),
+      prompt: 'two notes',
+      stopWhen,
+    });
     await person;
 
     expect(await noFurtherConsent(world)).toBe(true);
@@ -148,7 +147,10 @@ describe('aauthTool, wait mode (ai 6)', () => {
 describe('aauthTool, stream mode (ai 6)', () => {
   it('yields the consent URL as a preliminary result, then the final result after approval', async () => {
     const model = new MockLanguageModelV3({
-      doStream: [streamedToolCalls({ id: 'c1', tool: 'addNote', input: { text: 'streamed' } }), streamedText('ok')],
+      doStream: [
+        streamedToolCalls({ id: 'c1', tool: 'addNote', input: { text: 'streamed' } }),
+        streamedText('ok'),
+      ],
     });
     const result = streamText({
       model,
@@ -206,7 +208,12 @@ describe('aauthTool, stream mode (ai 6)', () => {
     });
     const person = decideNext(world, 'approve');
     const codes: string[] = [];
-    const result = streamText({ model, tools: noteTools(world, { mode: 'stream' }), prompt: 'a and b', stopWhen });
+    const result = streamText({
+      model,
+      tools: noteTools(world, { mode: 'stream' }),
+      prompt: 'a and b',
+      stopWhen,
+    });
     for await (const part of result.fullStream) {
       if (part.type === 'tool-result' && isAAuthConsentRequired(part.output)) codes.push(part.output.code!);
     }

@@ -22,15 +22,23 @@ type OutputOf<TOOL> =
       : Awaited<RESULT>
     : never;
 
-/** The wrapped tool: the same tool, except that in `stream` mode its results may be consent updates. */
+/** `TOOL` with another `execute`, member by member (AI SDK 7's `Tool` is a union of tool kinds). */
+type WithExecute<TOOL, EXECUTE> = TOOL extends unknown ? Omit<TOOL, 'execute'> & { execute: EXECUTE } : never;
+
+/**
+ * The wrapped tool: the same tool, except that in `stream` mode `execute` also yields consent updates.
+ * (AI SDK 7 still infers the tool's output type from its other members, so test preliminary outputs with
+ * `isAAuthConsentRequired` rather than relying on the static type.)
+ */
 export type WithAAuthTool<TOOL, MODE extends AAuthConsentMode> = MODE extends 'stream'
   ? ExecuteOf<TOOL> extends (...args: never[]) => unknown
-    ? Omit<TOOL, 'execute'> & {
-        execute: (
+    ? WithExecute<
+        TOOL,
+        (
           input: InputOf<TOOL>,
           options: ToolCallOptionsLike,
-        ) => AsyncIterable<OutputOf<TOOL> | AAuthConsentRequired>;
-      }
+        ) => AsyncIterable<OutputOf<TOOL> | AAuthConsentRequired>
+      >
     : TOOL
   : TOOL;
 

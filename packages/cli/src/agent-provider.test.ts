@@ -33,7 +33,11 @@ describe('dev Agent Provider client', () => {
       ps: dev.identifiers.personServer,
       cnf: { jwk: { x: key.publicJwk.x } },
     });
-    const fresh = await requestAgentToken({ agentProvider: dev.urls.agentProvider, signer: key.signer, register: false });
+    const fresh = await requestAgentToken({
+      agentProvider: dev.urls.agentProvider,
+      signer: key.signer,
+      register: false,
+    });
     expect(fresh.agentId).toBe(registered.agentId);
     expect(fresh.agentToken).not.toBe(registered.agentToken);
     expect(fresh.expiresIn).toBe(3600);
@@ -60,9 +64,11 @@ describe('dev Agent Provider client', () => {
     try {
       const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const key = await generateKeyPair();
-      const error = await requestAgentToken({ agentProvider: origin, signer: key.signer, register: true }).catch(
-        (e: unknown) => e,
-      );
+      const error = await requestAgentToken({
+        agentProvider: origin,
+        signer: key.signer,
+        register: true,
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SetupError);
       expect((error as SetupError).message).toBe(
         `${origin} is not a dev-server Agent Provider (its metadata has no registration_endpoint)`,
@@ -81,7 +87,9 @@ describe('dev Agent Provider client', () => {
       register: true,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
-    expect((error as NetworkError).message).toBe('cannot reach http://127.0.0.1:9/.well-known/aauth-agent.json');
+    expect((error as NetworkError).message).toBe(
+      'cannot reach http://127.0.0.1:9/.well-known/aauth-agent.json',
+    );
   });
 
   it('accepts https and loopback http origins only', () => {

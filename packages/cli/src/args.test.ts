@@ -39,7 +39,9 @@ describe('command-line parsing', () => {
     for (const bad of ['0', '-1', 'abc', '', ' ']) {
       expect(usageError(() => seconds('c', 'timeout', bad)).message).toMatch(/^--timeout must be a number/);
     }
-    expect(usageError(() => seconds('c', 'lifetime', '1.5', { integer: true })).message).toMatch(/an integer/);
+    expect(usageError(() => seconds('c', 'lifetime', '1.5', { integer: true })).message).toMatch(
+      /an integer/,
+    );
   });
 
   it('reads ports 0..65535 only', () => {
@@ -56,7 +58,9 @@ describe('command-line parsing', () => {
     );
     expect(listOf('v', 'accept', 'agent, auth', ['agent', 'person', 'auth'])).toEqual(['agent', 'auth']);
     expect(usageError(() => listOf('v', 'accept', ',', ['agent'])).message).toBe('--accept is empty');
-    expect(usageError(() => listOf('v', 'accept', 'agent,resource', ['agent'])).message).toContain('"resource"');
+    expect(usageError(() => listOf('v', 'accept', 'agent,resource', ['agent'])).message).toContain(
+      '"resource"',
+    );
   });
 
   it('requires options and exact positionals', () => {
@@ -64,6 +68,8 @@ describe('command-line parsing', () => {
     expect(usageError(() => required('verify', 'request', undefined)).message).toBe('missing --request');
     expect(positionals('fetch', ['https://a.example'], ['url'])).toEqual(['https://a.example']);
     expect(usageError(() => positionals('fetch', [], ['url'])).message).toBe('missing <url>');
-    expect(usageError(() => positionals('fetch', ['a', 'b'], ['url'])).message).toBe('unexpected argument "b"');
+    expect(usageError(() => positionals('fetch', ['a', 'b'], ['url'])).message).toBe(
+      'unexpected argument "b"',
+    );
   });
 });

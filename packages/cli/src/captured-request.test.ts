@@ -26,7 +26,14 @@ describe('captured requests', () => {
 
   it('reads [name, value] header pairs and a base64 body, and no body at all', () => {
     const withBase64 = parseCapturedRequest(
-      encode(JSON.stringify({ method: 'PUT', url: 'https://a.example/', headers: [['X-A', '1']], bodyBase64: 'AAEC' })),
+      encode(
+        JSON.stringify({
+          method: 'PUT',
+          url: 'https://a.example/',
+          headers: [['X-A', '1']],
+          bodyBase64: 'AAEC',
+        }),
+      ),
     );
     expect(withBase64.headers).toEqual({ 'x-a': ['1'] });
     expect([...(withBase64.body as Uint8Array)]).toEqual([0, 1, 2]);
@@ -45,13 +52,17 @@ describe('captured requests', () => {
   });
 
   it('reads LF-only text, an http scheme, absolute-form targets and chunked bodies', () => {
-    const lf = parseCapturedRequest(encode('\n\nGET /a HTTP/1.1\nHost: localhost:8750\n\n'), { scheme: 'http' });
+    const lf = parseCapturedRequest(encode('\n\nGET /a HTTP/1.1\nHost: localhost:8750\n\n'), {
+      scheme: 'http',
+    });
     expect(lf.url).toBe('http://localhost:8750/a');
     expect(lf.body).toBeNull();
     const absolute = parseCapturedRequest(encode('GET https://b.example/p HTTP/1.1\r\n\r\n'));
     expect(absolute.url).toBe('https://b.example/p');
     const chunked = parseCapturedRequest(
-      encode('POST /c HTTP/1.1\r\nHost: c.example\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n'),
+      encode(
+        'POST /c HTTP/1.1\r\nHost: c.example\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n',
+      ),
     );
     expect(decode(chunked.body)).toBe('abcde');
   });
@@ -67,7 +78,10 @@ describe('captured requests', () => {
     ['GET /a\r\n\r\n', 'the first line is not'],
     ['GET /a HTTP/1.1\r\n\r\n', 'needs a Host header'],
     ['GET /a HTTP/1.1\r\nHost: a\r\nno colon here\r\n\r\n', 'is not a "Name: value" header line'],
-    ['POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nshort', 'is shorter (5 bytes) than its Content-Length (10)'],
+    [
+      'POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nshort',
+      'is shorter (5 bytes) than its Content-Length (10)',
+    ],
     ['POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\nx', 'is not supported'],
     ['POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 'bad chunk size'],
   ])('refuses %j with a usage error saying why', (text, why) => {

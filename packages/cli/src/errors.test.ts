@@ -48,13 +48,19 @@ describe('exit codes', () => {
 
 describe('error messages', () => {
   it('says what happened and what to do', () => {
-    const text = formatError('fetch', new SetupError('no agent key', 'run `aauth-kit keygen --out agent.pem`'));
+    const text = formatError(
+      'fetch',
+      new SetupError('no agent key', 'run `aauth-kit keygen --out agent.pem`'),
+    );
     expect(text).toBe('aauth-kit fetch: no agent key\n  → run `aauth-kit keygen --out agent.pem`\n');
   });
 
   it('shows the causes a library error hides, once each', () => {
     const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
-    const text = formatError('fetch', new NetworkError('cannot reach http://localhost:9/', undefined, { cause }));
+    const text = formatError(
+      'fetch',
+      new NetworkError('cannot reach http://localhost:9/', undefined, { cause }),
+    );
     expect(text).toContain('aauth-kit fetch: cannot reach http://localhost:9/\n');
     expect(text).toContain('  cause: connect ECONNREFUSED 127.0.0.1:9\n');
     expect(text).toContain('→ check the URL and that the server is running');

@@ -57,6 +57,8 @@ describe('--explain steps', () => {
       durationMs: 30000,
       error: 'ERR_TIMEOUT',
     });
-    expect(formatStep(failed)).toBe('✗ poll                 GET https://ps.example/pending/1 failed (30000 ms): ERR_TIMEOUT');
+    expect(formatStep(failed)).toBe(
+      '✗ poll                 GET https://ps.example/pending/1 failed (30000 ms): ERR_TIMEOUT',
+    );
   });
 });

@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { SetupError } from './errors.js';
 import { findKey, publicJwkFrom, signerFrom } from './key-file.js';
 
-async function keyFile(): Promise<{ path: string; pem: string; publicPem: string; kid: string; dir: string }> {
+async function keyFile(): Promise<{
+  path: string;
+  pem: string;
+  publicPem: string;
+  kid: string;
+  dir: string;
+}> {
   const key = await generateKeyPair();
   const dir = mkdtempSync(join(tmpdir(), 'aauth-cli-key-'));
   const path = join(dir, 'agent.pem');
@@ -45,7 +51,9 @@ describe('agent key files', () => {
   it('refuses a missing file and contradictory variables', async () => {
     const missing = await setupError(findKey('/nonexistent/agent.pem', {}));
     expect(missing.message).toBe('cannot read the key file /nonexistent/agent.pem (no such file)');
-    const both = await setupError(findKey(undefined, { AAUTH_PRIVATE_KEY_FILE: 'a', AAUTH_PRIVATE_KEY: 'b' }));
+    const both = await setupError(
+      findKey(undefined, { AAUTH_PRIVATE_KEY_FILE: 'a', AAUTH_PRIVATE_KEY: 'b' }),
+    );
     expect(both.message).toContain('both');
   });
 

@@ -36,10 +36,14 @@ describe('aauth-kit dispatch', () => {
     expect(none.err()).toContain('Usage: aauth-kit <command>');
     const unknown = captureIo();
     expect(await run(['sign'], unknown)).toBe(EXIT.usage);
-    expect(unknown.err()).toBe('aauth-kit: unknown command "sign"\n  → run `aauth-kit help` for the list of commands\n');
+    expect(unknown.err()).toBe(
+      'aauth-kit: unknown command "sign"\n  → run `aauth-kit help` for the list of commands\n',
+    );
     const option = captureIo();
     expect(await run(['jwks', '--nope'], option)).toBe(EXIT.usage);
-    expect(option.err()).toBe("aauth-kit jwks: Unknown option '--nope'\n  → run `aauth-kit help jwks` for the options\n");
+    expect(option.err()).toBe(
+      "aauth-kit jwks: Unknown option '--nope'\n  → run `aauth-kit help jwks` for the options\n",
+    );
     const helpOfNothing = captureIo();
     expect(await run(['help', 'sign'], helpOfNothing)).toBe(EXIT.usage);
   });

@@ -23,7 +23,12 @@ describe('waiting indicator', () => {
 
   it('updates one line in place on a terminal, with the elapsed time', () => {
     const out = sink();
-    const indicator = startWaitingIndicator({ out, isTTY: true, message: 'waiting for the person', now: Date.now });
+    const indicator = startWaitingIndicator({
+      out,
+      isTTY: true,
+      message: 'waiting for the person',
+      now: Date.now,
+    });
     expect(out.text()).toBe('\r\x1b[2K⠋ waiting for the person… 0s  (Ctrl-C to stop)');
     vi.advanceTimersByTime(3000);
     expect(out.text().endsWith('\r\x1b[2K⠸ waiting for the person… 3s  (Ctrl-C to stop)')).toBe(true);
@@ -34,7 +39,12 @@ describe('waiting indicator', () => {
 
   it('prints plain periodic lines when nobody watches a terminal', () => {
     const out = sink();
-    const indicator = startWaitingIndicator({ out, isTTY: false, message: 'waiting for the person', now: Date.now });
+    const indicator = startWaitingIndicator({
+      out,
+      isTTY: false,
+      message: 'waiting for the person',
+      now: Date.now,
+    });
     vi.advanceTimersByTime(31_000);
     expect(out.text()).toBe(
       '… waiting for the person (Ctrl-C to stop)\n… still waiting for the person (15s)\n… still waiting for the person (30s)\n',

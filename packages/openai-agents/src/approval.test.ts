@@ -21,13 +21,17 @@ afterEach(async () => {
 });
 
 /** add_note in approval mode, over a client of `w` in 'throw' mode (or the given one). */
-function addNoteTool(w: World, name = 'add_note', client = w.client({ consent: 'throw' })) {
+function addNoteTool(
+  w: World,
+  { name = 'add_note', client = w.client({ consent: 'throw' }), resumeTimeoutMs = 10_000 } = {},
+) {
   return aauthTool({
     name,
     description: 'Add a note',
     parameters: z.object({ text: z.string() }),
     client,
     consent: 'approval',
+    resumeTimeoutMs,
     execute: async ({ text }, _ctx, { fetch }) => {
       const response = await fetch(`${w.notes.origin}/notes`, {
         method: 'POST',
@@ -242,7 +246,11 @@ describe("aauthTool, consent: 'approval'", () => {
       [functionCall('save_note', { text: 'b' }, { callId: 'call_4' })],
       [assistantMessage('Saved both.')],
     ]);
-    const agent = agentWith(model, addNoteTool(w, 'add_note', client), addNoteTool(w, 'save_note', client));
+    const agent = agentWith(
+      model,
+      addNoteTool(w, { name: 'add_note', client }),
+      addNoteTool(w, { name: 'save_note', client }),
+    );
     const first = await run(agent, 'note a and b');
     const asked = await w.dev.simulatedUser.next({ timeoutMs: 5_000 });
     const item = first.interruptions[0];
@@ -257,6 +265,31 @@ describe("aauthTool, consent: 'approval'", () => {
     expect(second.interruptions).toHaveLength(0);
     expect(outputSeen(model, 2, 'call_3')).toBe('201 {"id":"n2","text":"a"}');
     expect(outputSeen(model, 3, 'call_4')).toBe('201 {"id":"n3","text":"b"}');
+    expect(w.authTokenRequests()).toBe(1);
+  });
+
+  it('an approval given before the person decided tells the model the consent is still pending; the next call pauses again', async () => {
+    world = await startWorld();
+    const w = world;
+    const model = new ScriptedModel([
+      [functionCall('add_note', { text: 'x' }, { callId: 'call_1' })],
+      [functionCall('add_note', { text: 'x' }, { callId: 'call_2' })],
+      [functionCall('add_note', { text: 'x' }, { callId: 'call_3' })],
+    ]);
+    const agent = agentWith(model, addNoteTool(w, { resumeTimeoutMs: 300 }));
+    const first = await run(agent, 'note x');
+    const item = first.interruptions[0];
+    if (item === undefined) throw new RangeError('no interruption');
+    const consent = pendingConsentFor(item);
+
+    first.state.approve(item);
+    const second = await run(agent, first.state);
+
+    expect(outputSeen(model, 2, 'call_2')).toContain(`Approval link: ${consent?.interactionUrl}`);
+    expect(second.interruptions).toHaveLength(1);
+    const again = second.interruptions[0];
+    if (again === undefined) throw new RangeError('no second interruption');
+    expect(pendingConsentFor(again)?.pending.id).toBe(consent?.pending.id);
     expect(w.authTokenRequests()).toBe(1);
   });
 });

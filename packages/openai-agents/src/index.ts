@@ -3,6 +3,7 @@
  * by the AAuth agent client, consent as a blocking wait or as the SDK's own approval interruption,
  * model-visible error texts, and the fetch + error function for MCP servers.
  */
+export type { ToolCallDetails } from './call.js';
 export {
   argumentsKey,
   CUSTOM_DATA_KEY,
@@ -39,6 +40,5 @@ export {
   type AAuthToolExecute,
   type AAuthToolOptions,
   aauthTool,
-  type ToolCallDetails,
 } from './tool.js';
 export { withAAuth } from './wrap.js';

@@ -8,7 +8,12 @@
  *   the call waits (bounded) for the remembered consent and runs with the token it produced.
  * Protocol work (signing, challenges, polling) is the client's; this only decides when to ask it.
  */
-import { ConsentRequiredError, InteractionGoneError, type PendingConsent, TimeoutError } from '@aauth-kit/core';
+import {
+  ConsentRequiredError,
+  InteractionGoneError,
+  type PendingConsent,
+  TimeoutError,
+} from '@aauth-kit/core';
 import {
   argumentsKey,
   ConsentMemory,
@@ -38,12 +43,17 @@ function metAt(pending: PendingConsent): number {
   return Math.min(Date.now(), pending.createdAt);
 }
 
+/** Bound on remembered announcements (ids of consents long gone are worthless). */
+const MAX_ANNOUNCED = 1000;
+
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 export class ToolRuntime {
   readonly toolName: string;
   readonly settings: ResolvedSettings;
   readonly #memory = new ConsentMemory();
+  /** Pending ids already announced through the tool's onInteraction (parallel calls share one). */
+  readonly #announced = new Set<string>();
 
   constructor(toolName: string, settings: ResolvedSettings) {
     this.toolName = toolName;
@@ -73,7 +83,7 @@ export class ToolRuntime {
         throw error;
       }
       if (consents >= MAX_CONSENTS_PER_CALL) throw error;
-      await this.settings.onInteraction?.(error.interaction, call);
+      await this.#announce(error, call);
       await this.settings.client.waitForConsent(
         error.pending,
         call.signal === undefined ? {} : { signal: call.signal },
@@ -145,7 +155,6 @@ export class ToolRuntime {
   }
 
   async #remember(error: ConsentRequiredError, key: string | undefined, call: CallContext): Promise<void> {
-    const isNew = !this.#memory.has(error.pending.id);
     const consent = this.#memory.remember({
       pending: error.pending,
       interaction: error.interaction,
@@ -153,7 +162,15 @@ export class ToolRuntime {
       metAt: metAt(error.pending),
     });
     if (call.callId !== undefined) this.#memory.metIn(call.callId, consent);
-    if (isNew) await this.settings.onInteraction?.(error.interaction, call);
+    await this.#announce(error, call);
+  }
+
+  /** The tool's onInteraction, once per consent. */
+  async #announce(error: ConsentRequiredError, call: CallContext): Promise<void> {
+    if (this.settings.onInteraction === undefined || this.#announced.has(error.pending.id)) return;
+    if (this.#announced.size >= MAX_ANNOUNCED) this.#announced.clear();
+    this.#announced.add(error.pending.id);
+    await this.settings.onInteraction(error.interaction, call);
   }
 
   /**

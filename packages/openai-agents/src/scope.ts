@@ -42,6 +42,19 @@ export interface CallScope {
 
 const storage = new AsyncLocalStorage<CallScope>();
 
+/** Aborts when either aborts (AbortSignal.any is missing before Node 20.3). */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const controller = new AbortController();
+  const forward = (source: AbortSignal) => () => controller.abort(source.reason);
+  for (const source of [a, b]) {
+    if (source.aborted) controller.abort(source.reason);
+    else source.addEventListener('abort', forward(source), { once: true });
+  }
+  return controller.signal;
+}
+
+/** The request's own signal combined with the call's: either aborts the request. */
 function callSignal(
   input: string | URL | Request,
   init: RequestInit | undefined,
@@ -49,7 +62,7 @@ function callSignal(
 ): RequestInit | undefined {
   if (signal === undefined) return init;
   const own = init?.signal ?? (input instanceof Request ? input.signal : undefined);
-  return { ...init, signal: own === undefined || own === null ? signal : AbortSignal.any([own, signal]) };
+  return { ...init, signal: own === undefined || own === null ? signal : eitherSignal(own, signal) };
 }
 
 /** A scope for one attempt of one tool call; `signal` (the SDK's per-call signal) aborts its requests. */

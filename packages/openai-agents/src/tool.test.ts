@@ -1,7 +1,7 @@
 import { ConfigurationError, type Interaction, jwkThumbprint } from '@aauth-kit/core';
 import { Agent, run, setTracingDisabled } from '@openai/agents';
 import { assistantMessage, functionCall, ScriptedModel } from '@openai/agents/testing';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { outputSeen } from './__fixtures__/agents.js';
 import { NOTES_WRITE_SCOPE } from './__fixtures__/notes-resource.js';
@@ -34,6 +34,7 @@ function notesTools(w: World, settings: Parameters<typeof aauthTool>[0]['client'
     client: settings,
     ...extra,
     execute: async ({ text }, _ctx, { fetch }) => {
+      expectTypeOf(text).toEqualTypeOf<string>();
       const response = await fetch(`${w.notes.origin}/notes`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -135,18 +136,16 @@ describe('aauthTool', () => {
     expect(w.notes.verified.some((call) => call.method === 'POST')).toBe(false);
   });
 
-  it('parallel calls in one turn that need the same consent cause one consent request', async () => {
+  it('parallel calls in one turn that need the same consent cause one consent request and one onInteraction', async () => {
     world = await startWorld();
     const w = world;
-    const interactions: Interaction[] = [];
-    const client = w.client({
-      consent: 'throw',
-      onInteraction: async (interaction) => {
-        interactions.push(interaction);
+    const seen: { interaction: Interaction; call: ToolCallInfo }[] = [];
+    const { addNote } = notesTools(w, w.client({ consent: 'throw' }), {
+      onInteraction: async (interaction: Interaction, call: ToolCallInfo) => {
+        seen.push({ interaction, call });
         await w.dev.simulatedUser.approve(interaction.code ?? '');
       },
     });
-    const { addNote } = notesTools(w, client);
     const model = new ScriptedModel([
       [
         functionCall('add_note', { text: 'one' }, { callId: 'call_1' }),
@@ -157,7 +156,8 @@ describe('aauthTool', () => {
     ]);
     await run(new Agent({ name: 'notes', instructions: 'help', model, tools: [addNote] }), 'note them');
 
-    expect(interactions).toHaveLength(1);
+    expect(seen).toHaveLength(1);
+    expect(['call_1', 'call_2', 'call_3']).toContain(seen[0]?.call.callId);
     expect(w.authTokenRequests()).toBe(1);
     for (const callId of ['call_1', 'call_2', 'call_3']) {
       expect(outputSeen(model, 1, callId)).toMatch(/^201 /);

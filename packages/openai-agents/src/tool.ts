@@ -7,24 +7,26 @@
 import { type AAuthClient, ConfigurationError } from '@aauth-kit/core';
 import {
   type FunctionTool,
-  type FunctionToolCustomDataContext,
   type RunContext,
   type ToolExecuteArgument,
   type ToolInputParameters,
   type ToolOptions,
-  type ToolOutputCustomData,
   type ToolOutputSchema,
   tool,
   type UnknownContext,
 } from '@openai/agents';
+import {
+  type CustomDataExtractor,
+  callContext,
+  type LooseRunContext,
+  type ToolCallDetails,
+  withConsentData,
+} from './call.js';
 import { DEFAULT_TOOL_ERROR_TEXT, describeAAuthError } from './describe.js';
 import { registerRuntime } from './interruptions.js';
 import { type AAuthToolSettings, resolveSettings } from './options.js';
-import { type CallContext, ToolRuntime } from './runtime.js';
+import { ToolRuntime } from './runtime.js';
 import type { AAuthFetch } from './scope.js';
-
-/** The SDK's per-call details (`execute`'s third argument). */
-export type ToolCallDetails = NonNullable<Parameters<FunctionTool['invoke']>[2]>;
 
 /** `execute`'s third argument under AAuth: the SDK's details plus the call's signed fetch. */
 export type AAuthToolCallDetails = ToolCallDetails & {
@@ -49,10 +51,6 @@ export type AAuthToolOptions<
 > = DistributiveOmit<ToolOptions<TParameters, Context, TOutputSchema>, 'execute'> &
   AAuthToolSettings & { execute: AAuthToolExecute<TParameters, Context> };
 
-type LooseRunContext = RunContext<unknown>;
-type CustomDataExtractor = (
-  context: FunctionToolCustomDataContext,
-) => ToolOutputCustomData | null | undefined | Promise<ToolOutputCustomData | null | undefined>;
 type ErrorFunction = (runContext: LooseRunContext, error: unknown, details?: ToolCallDetails) => unknown;
 
 /** The options as the implementation sees them (the public type is checked at the call site). */
@@ -72,16 +70,8 @@ interface LooseOptions extends AAuthToolSettings {
   customDataExtractor?: CustomDataExtractor;
 }
 
-export function callContext(
-  toolName: string,
-  runContext: LooseRunContext | undefined,
-  details: ToolCallDetails | undefined,
-): CallContext {
-  return { toolName, callId: details?.toolCall?.callId, runContext, signal: details?.signal };
-}
-
 /** The tool's own approval policy as a function. */
-export function ownPolicy(
+function ownPolicy(
   needsApproval: LooseOptions['needsApproval'],
   runContext: LooseRunContext,
   input: unknown,
@@ -89,16 +79,6 @@ export function ownPolicy(
 ): Promise<boolean> {
   if (typeof needsApproval === 'function') return needsApproval(runContext, input, callId);
   return Promise.resolve(needsApproval === true);
-}
-
-/** Merges the adapter's customData (the consent a call met) into the tool's own. */
-export function withConsentData(runtime: () => ToolRuntime, own: CustomDataExtractor | undefined) {
-  return async (context: FunctionToolCustomDataContext): Promise<ToolOutputCustomData | undefined> => {
-    const theirs = own === undefined ? undefined : await own(context);
-    const ours = runtime().customData(context.toolCall.callId);
-    if (ours === undefined) return theirs ?? undefined;
-    return { ...(theirs ?? {}), ...ours };
-  };
 }
 
 export function aauthTool<

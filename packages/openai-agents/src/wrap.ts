@@ -6,11 +6,11 @@
  */
 import { InvalidArgumentError } from '@aauth-kit/core';
 import type { FunctionTool, RunContext } from '@openai/agents';
+import { callContext, type ToolCallDetails, withConsentData } from './call.js';
 import { describeAAuthError } from './describe.js';
 import { isAAuthTool, registerRuntime } from './interruptions.js';
 import { type AAuthToolSettings, resolveSettings } from './options.js';
 import { ToolRuntime } from './runtime.js';
-import { callContext, type ToolCallDetails, withConsentData } from './tool.js';
 
 type AnyFunctionTool = FunctionTool<unknown, never, unknown>;
 

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../__fixtures__/io.js';
-import { AGENT_ID, ISSUER, type SignedRequestFixture, signedRequest, toRawHttp } from '../__fixtures__/signed-request.js';
+import {
+  AGENT_ID,
+  ISSUER,
+  type SignedRequestFixture,
+  signedRequest,
+  toRawHttp,
+} from '../__fixtures__/signed-request.js';
 import { EXIT } from '../exit-codes.js';
 import { run } from '../main.js';
 
@@ -22,7 +28,10 @@ function write(fixture: SignedRequestFixture, request: unknown = fixture.request
 
 async function verify(files: Files, ...extra: string[]) {
   const io = captureIo();
-  const code = await run(['verify', '--request', files.request, '--issuer-jwks', `${ISSUER}=${files.jwks}`, ...extra], io);
+  const code = await run(
+    ['verify', '--request', files.request, '--issuer-jwks', `${ISSUER}=${files.jwks}`, ...extra],
+    io,
+  );
   return { code, out: io.out(), err: io.err() };
 }
 
@@ -61,7 +70,9 @@ describe('aauth-kit verify', () => {
 
   it('refuses a request sent to another path', async () => {
     const fixture = await signedRequest();
-    const result = await verify(write(fixture, { ...fixture.request, url: 'https://api.example/admin?draft=1' }));
+    const result = await verify(
+      write(fixture, { ...fixture.request, url: 'https://api.example/admin?draft=1' }),
+    );
     expect(result.code).toBe(EXIT.refused);
     expect(result.out).toMatch(/^invalid: signature does not verify\n/);
     expect(result.out).toContain('Signature-Error: error=invalid_signature');
@@ -77,7 +88,9 @@ describe('aauth-kit verify', () => {
     const result = await verify(write(fixture, withBody));
     expect(result.code).toBe(EXIT.refused);
     expect(result.out).toContain('  required_input: content-type content-digest\n');
-    expect(result.out).toContain('  Signature-Error: error=invalid_input, required_input=("content-type" "content-digest")\n');
+    expect(result.out).toContain(
+      '  Signature-Error: error=invalid_input, required_input=("content-type" "content-digest")\n',
+    );
   });
 
   it('checks time with --now: a signature from the future is clock skew', async () => {
@@ -88,18 +101,25 @@ describe('aauth-kit verify', () => {
     expect(result.out).toContain('--now <its created time>');
   });
 
-  it('reports a token kind the verifier does not accept, and an issuer key it does not know', async () => {
+  it('reports a token kind not accepted, a token signed by another key, and an unknown kid', async () => {
     const fixture = await signedRequest();
     const files = write(fixture);
     const wrongKind = await verify(files, '--accept', 'auth');
     expect(wrongKind.code).toBe(EXIT.refused);
     expect(wrongKind.out).toContain('Signature-Error: error=invalid_jwt');
 
-    const other = await signedRequest();
-    writeFileSync(files.jwks, JSON.stringify(other.jwks)); // same kid, another key
+    const other = (await signedRequest()).jwks as { keys: Record<string, unknown>[] };
+    writeFileSync(files.jwks, JSON.stringify(other)); // same kid, another key
+    const forged = await verify(files);
+    expect(forged.code).toBe(EXIT.refused);
+    expect(forged.out).toContain('invalid: JWT signature does not verify\n');
+    expect(forged.out).toContain('  claim: signature\n  Signature-Error: error=invalid_jwt\n');
+
+    writeFileSync(files.jwks, JSON.stringify({ keys: [{ ...other.keys[0], kid: 'ap-2' }] }));
     const unknown = await verify(files);
     expect(unknown.code).toBe(EXIT.refused);
-    console.log(unknown.out);
+    expect(unknown.out).toContain('Signature-Error: error=unknown_key');
+    expect(unknown.out).toContain("the token issuer's published keys do not contain");
   });
 
   it('prints JSON for scripts', async () => {
@@ -124,7 +144,9 @@ describe('aauth-kit verify', () => {
     expect(await run(['verify'], noRequest)).toBe(EXIT.usage);
     expect(noRequest.err()).toContain('missing --request');
     const badPin = captureIo();
-    expect(await run(['verify', '--request', files.request, '--issuer-jwks', 'nofile'], badPin)).toBe(EXIT.usage);
+    expect(await run(['verify', '--request', files.request, '--issuer-jwks', 'nofile'], badPin)).toBe(
+      EXIT.usage,
+    );
     expect(badPin.err()).toContain('is not <issuer>=<file>');
     const garbage = write(fixture, 'hello there');
     const io = captureIo();

@@ -24,7 +24,7 @@ import { ResourceFlow } from './resource-flow.js';
 import { checkResourceToken } from './resource-token.js';
 import { type Credential, RequestSigner } from './signing.js';
 import { raceAbort, timedSignal } from './timers.js';
-import { storedCredential, TokenBroker } from './token-broker.js';
+import { type ConsentMode, storedCredential, TokenBroker } from './token-broker.js';
 import { MemoryTokenStore } from './token-cache.js';
 import { readToken } from './token-info.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, Transport } from './transport.js';
@@ -259,8 +259,13 @@ export function createAAuthClient(options: AAuthClientOptions): AAuthClient {
     debug,
   });
 
-  async function clientFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  async function clientFetch(
+    input: string | URL | Request,
+    init?: RequestInit,
+    mode: ConsentMode = consent,
+  ): Promise<Response> {
     const outgoing = await prepareOutgoing(input, init, maxBodyBytes);
+    if (mode !== consent) outgoing.consent = mode;
     return flow.run(outgoing);
   }
 
@@ -268,6 +273,7 @@ export function createAAuthClient(options: AAuthClientOptions): AAuthClient {
     method: string,
     url: string | URL,
     request: SignedRequestOptions = {},
+    mode: ConsentMode = consent,
   ): Promise<Response> {
     if (request.json !== undefined && request.body !== undefined) {
       throw new InvalidArgumentError('signedRequest takes json or body, not both');
@@ -288,7 +294,7 @@ export function createAAuthClient(options: AAuthClientOptions): AAuthClient {
     } else if (request.body !== undefined) {
       init.body = request.body;
     }
-    return clientFetch(url, init);
+    return clientFetch(url, init, mode);
   }
 
   async function presentedFor(
@@ -396,13 +402,29 @@ export function createAAuthClient(options: AAuthClientOptions): AAuthClient {
     Promise.resolve(store.clear()).catch(() => undefined);
   }
 
-  return Object.freeze({
-    fetch: clientFetch,
-    signedRequest,
-    requestAuthorization,
-    waitForConsent,
-    pollConsentOnce,
-    pendingConsent,
-    clearCache,
-  });
+  const views = new Map<ConsentMode, AAuthClient>();
+  function view(mode: ConsentMode): AAuthClient {
+    let client = views.get(mode);
+    if (client === undefined) {
+      client = Object.freeze({
+        consentMode: mode,
+        withConsent(next: ConsentMode): AAuthClient {
+          if (next !== 'wait' && next !== 'throw')
+            throw new InvalidArgumentError("consent must be 'wait' or 'throw'");
+          return view(next);
+        },
+        fetch: (input: string | URL | Request, init?: RequestInit) => clientFetch(input, init, mode),
+        signedRequest: (method: string, url: string | URL, request?: SignedRequestOptions) =>
+          signedRequest(method, url, request, mode),
+        requestAuthorization,
+        waitForConsent,
+        pollConsentOnce,
+        pendingConsent,
+        clearCache,
+      });
+      views.set(mode, client);
+    }
+    return client;
+  }
+  return view(consent);
 }

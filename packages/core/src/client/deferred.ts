@@ -33,7 +33,12 @@ const TOKEN_ERRORS: ReadonlySet<string> = new Set([
   SIGNATURE_ERROR_CODE.revokedJwt,
 ]);
 /** 403 codes that end a consent (P11 §8); other 403s at a resource are the resource's own answer. */
-export const CONSENT_ENDINGS: ReadonlySet<string> = new Set(['denied', 'abandoned', 'revoked', 'user_unreachable']);
+export const CONSENT_ENDINGS: ReadonlySet<string> = new Set([
+  'denied',
+  'abandoned',
+  'revoked',
+  'user_unreachable',
+]);
 
 export interface DeferredContext {
   transport: Transport;

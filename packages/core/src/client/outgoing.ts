@@ -20,6 +20,8 @@ export interface OutgoingRequest {
   signal: AbortSignal | undefined;
   /** Fetch options passed through unchanged (redirect, credentials, cache, ...). */
   passthrough: RequestInit;
+  /** Consent mode for this call when it differs from the client's (`client.withConsent`). */
+  consent?: 'wait' | 'throw';
 }
 
 /** Fetch options the client does not interpret but must hand to the transport. */

@@ -335,6 +335,7 @@ export class ResourceFlow {
       parts,
       out.signal,
       credential.kind === 'person' ? credential.token : undefined,
+      out.consent,
     );
     state.forced = storedCredential(stored);
     return RETRY;
@@ -369,7 +370,13 @@ export class ResourceFlow {
       url,
     });
     try {
-      return await broker.authToken({ parts, checked, presented: credential, signal: out.signal });
+      return await broker.authToken({
+        parts,
+        checked,
+        presented: credential,
+        signal: out.signal,
+        ...(out.consent === undefined ? {} : { mode: out.consent }),
+      });
     } catch (error) {
       if (!(error instanceof PersonServerError) || state.psRestarted) throw error;
       if (RETRY_WITH_FRESH_RESOURCE_TOKEN.has(error.error)) {
@@ -444,16 +451,13 @@ export class ResourceFlow {
     });
     this.#o.registry.add(record);
     await absorbDeferred(this.#o.deferred, record, answer, out.signal);
-    return this.#settleHeld(record, out.signal, pollNow);
+    return this.#settleHeld(record, out, pollNow);
   }
 
-  async #settleHeld(
-    record: PendingRecord,
-    signal: AbortSignal | undefined,
-    pollNow: boolean,
-  ): Promise<FinalAnswer> {
+  async #settleHeld(record: PendingRecord, out: OutgoingRequest, pollNow: boolean): Promise<FinalAnswer> {
     const broker = this.#o.broker;
-    if (this.#o.consent === 'wait') {
+    const signal = out.signal;
+    if ((out.consent ?? this.#o.consent) === 'wait') {
       const completion = await broker.wait(record, signal);
       this.#o.registry.remove(record);
       return completion.final!;
@@ -478,7 +482,7 @@ export class ResourceFlow {
     const agent = await this.#o.credentials.get(out.signal);
     const record = registry.get(this.#heldKey(agent.identity, out), this.#o.now());
     if (record === undefined) return undefined;
-    const final = await this.#settleHeld(record, out.signal, true);
+    const final = await this.#settleHeld(record, out, true);
     return { final, credential: await record.credential(out.signal) };
   }
 

@@ -232,12 +232,13 @@ export class TokenBroker {
     parts: CacheKeyParts,
     signal: AbortSignal | undefined,
     rejected?: string,
+    mode: ConsentMode = this.#o.consent,
   ): Promise<StoredToken> {
     const key = personTokenKey(parts);
     const cached = await this.#usable(key);
     if (cached !== undefined && cached.token !== rejected) return cached;
     const record = this.#o.registry.get(key, this.#o.now());
-    if (record !== undefined) return this.#resume(record, this.#o.consent, signal);
+    if (record !== undefined) return this.#resume(record, mode, signal);
     return this.#tokenFlights.run(
       key,
       async (flightSignal) => {
@@ -270,7 +271,7 @@ export class TokenBroker {
           credential: this.#agentPoller(),
           complete: this.#completeWithToken('person', parts, [], undefined),
         });
-        return this.#begin(created, answer.answer, this.#o.consent, flightSignal);
+        return this.#begin(created, answer.answer, mode, flightSignal);
       },
       signal,
     );

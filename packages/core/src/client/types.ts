@@ -221,6 +221,13 @@ export interface WaitOptions {
 export type PollResult = { status: 'pending' | 'interacting' } | { status: 'approved'; authToken: string };
 
 export interface AAuthClient {
+  /** How this client handles a consent: block and poll (`'wait'`) or raise ConsentRequiredError (`'throw'`). */
+  readonly consentMode: 'wait' | 'throw';
+  /**
+   * The same client (key, caches, remembered consents, single-flight) with another consent mode: how a
+   * framework adapter gets `'throw'` behaviour whatever mode the application created the client with.
+   */
+  withConsent(mode: 'wait' | 'throw'): AAuthClient;
   /** Drop-in fetch: signs, answers AAuth challenges, returns the resource's final response. */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   signedRequest(method: string, url: string | URL, options?: SignedRequestOptions): Promise<Response>;

@@ -142,7 +142,7 @@ describe('parseCanonicalDictionary', () => {
     const a = parseCanonicalDictionary(`sig=:${SIGNATURE_B64}:`)?.get('sig')?.[0];
     const b = parseCanonicalDictionary(`sig=:${SIGNATURE_B64}:`)?.get('sig')?.[0];
     expect(a).toBeInstanceOf(Uint8Array);
-    const bytes = a as Uint8Array;
+    const bytes = a as Uint8Array<ArrayBuffer>;
     expect(bytes.byteLength).toBe(64);
     expect(bytes.byteOffset).toBe(0);
     expect(bytes.buffer.byteLength).toBe(64);

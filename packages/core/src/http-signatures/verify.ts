@@ -43,6 +43,7 @@ import {
 } from '../errors.js';
 import { getSignatureKeyMember } from '../signature-key/codec.js';
 import type { SignatureKey } from '../signature-key/types.js';
+import { readCanonicalSignature, readCanonicalSignatureInput } from './canonical-fields.js';
 import { verifyContentDigest } from './content-digest.js';
 import { byteSequenceBytes, parseDictionaryFast } from './fast-dictionary.js';
 import { NormalizedMessage, normalizeMessage } from './message.js';
@@ -90,12 +91,25 @@ function parseSignatureDictionary(name: string, value: string): Dictionary {
   }
 }
 
-interface SignatureInputMember {
+interface SignatureInputFields {
   components: string[];
-  innerList: InnerList;
   created: number;
   expires: number | undefined;
 }
+
+/** General path: the parsed member, re-serialized into `@signature-params` once its components are checked. */
+interface ParsedSignatureInput extends SignatureInputFields {
+  innerList: InnerList;
+  signatureParams: undefined;
+}
+
+/** Canonical path: the member text is already its own serialization. */
+interface ReceivedSignatureInput extends SignatureInputFields {
+  innerList: undefined;
+  signatureParams: string;
+}
+
+type SignatureInputMember = ParsedSignatureInput | ReceivedSignatureInput;
 
 /** The label's Signature-Input member: an Inner List of bare Strings with integer `created`/`expires`. */
 function readSignatureInput(dictionary: Dictionary, label: string): SignatureInputMember {
@@ -119,7 +133,7 @@ function readSignatureInput(dictionary: Dictionary, label: string): SignatureInp
   if (expires !== undefined && (typeof expires !== 'number' || !Number.isInteger(expires))) {
     throw fail('invalidSignature', 'signature "expires" is not an Integer');
   }
-  return { components, innerList: member, created, expires };
+  return { components, innerList: member, signatureParams: undefined, created, expires };
 }
 
 /** The label's Signature member: a bare Byte Sequence. */
@@ -146,33 +160,43 @@ function readSignatureKey(value: string, label: string): SignatureKey {
   }
 }
 
-/** Components the policy requires for this message, in a stable order. */
-function requiredComponents(policy: SignatureVerificationPolicy, message: NormalizedMessage): string[] {
-  const required: string[] = [...REQUIRED_COMPONENTS];
-  const add = (component: string): void => {
-    if (!required.includes(component)) required.push(component);
-  };
-  if (message.query !== undefined && policy.requireQueryWhenPresent !== false) add(COMPONENT.query);
-  if (message.body !== undefined && policy.requireDigestWhenBody !== false) {
-    add(COMPONENT.contentType);
-    add(COMPONENT.contentDigest);
-  }
-  if (message.header(HEADER.authorization) !== undefined) add(COMPONENT.authorization);
-  if (policy.requiredComponents !== undefined)
-    for (const component of policy.requiredComponents) add(component);
-  return required;
+/** `missing` plus `component` (once), when `covered` lacks it. */
+function addIfMissing(
+  missing: string[] | undefined,
+  covered: string[],
+  component: string,
+): string[] | undefined {
+  if (covered.includes(component)) return missing;
+  if (missing === undefined) return [component];
+  if (!missing.includes(component)) missing.push(component);
+  return missing;
 }
 
+/**
+ * Components the policy requires for this message (AAuth four, `@query`, the body pair, `authorization`,
+ * policy extras, in that order) that the signature does not cover. Nothing is allocated when all are.
+ */
 function checkCoverage(
   policy: SignatureVerificationPolicy,
   message: NormalizedMessage,
   covered: string[],
 ): void {
-  const missing: string[] = [];
-  for (const component of requiredComponents(policy, message)) {
-    if (!covered.includes(component)) missing.push(component);
+  let missing: string[] | undefined;
+  for (const component of REQUIRED_COMPONENTS) missing = addIfMissing(missing, covered, component);
+  if (message.query !== undefined && policy.requireQueryWhenPresent !== false) {
+    missing = addIfMissing(missing, covered, COMPONENT.query);
   }
-  if (missing.length > 0) {
+  if (message.body !== undefined && policy.requireDigestWhenBody !== false) {
+    missing = addIfMissing(missing, covered, COMPONENT.contentType);
+    missing = addIfMissing(missing, covered, COMPONENT.contentDigest);
+  }
+  if (message.header(HEADER.authorization) !== undefined) {
+    missing = addIfMissing(missing, covered, COMPONENT.authorization);
+  }
+  if (policy.requiredComponents !== undefined) {
+    for (const component of policy.requiredComponents) missing = addIfMissing(missing, covered, component);
+  }
+  if (missing !== undefined) {
     throw new SignatureVerificationError(
       SIGNATURE_ERROR_CODE.invalidInput,
       `signature does not cover required components: ${missing.join(' ')}`,
@@ -303,11 +327,16 @@ function checkContentDigest(message: NormalizedMessage): void {
   if (!matches) throw fail('invalidSignature', 'Content-Digest does not match the body');
 }
 
-function buildBase(components: string[], innerList: InnerList, message: NormalizedMessage): Uint8Array {
+function buildBase(input: SignatureInputMember, message: NormalizedMessage): Uint8Array {
+  const { components } = input;
   let base: string;
   try {
     checkComponents(components);
-    base = buildSignatureBase(components, serializeReceivedSignatureParams(components, innerList), message);
+    const signatureParams =
+      input.innerList === undefined
+        ? input.signatureParams
+        : serializeReceivedSignatureParams(components, input.innerList);
+    base = buildSignatureBase(components, signatureParams, message);
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : 'unusable signature input';
     throw fail('invalidSignature', detail, cause);
@@ -372,6 +401,8 @@ interface Checked {
   label: string;
   input: SignatureInputMember;
   signature: Uint8Array;
+  /** `signature` is a view into Buffer's pool (canonical path). */
+  pooled: boolean;
   signatureKey: SignatureKey;
 }
 
@@ -390,8 +421,21 @@ function verifyChecked(
   const signatureKeyValue = requireHeader(message, HEADER.signatureKey);
 
   const label = policy.label ?? SIGNATURE_LABEL;
-  const input = readSignatureInput(parseSignatureDictionary('Signature-Input', signatureInputValue), label);
-  const signature = readSignature(parseSignatureDictionary('Signature', signatureValue), label);
+  // The canonical one-member forms first; the general structured-field path reads everything else.
+  const canonicalInput = readCanonicalSignatureInput(signatureInputValue, label);
+  const input: SignatureInputMember =
+    canonicalInput === undefined
+      ? readSignatureInput(parseSignatureDictionary('Signature-Input', signatureInputValue), label)
+      : {
+          components: canonicalInput.components,
+          created: canonicalInput.created,
+          expires: canonicalInput.expires,
+          innerList: undefined,
+          signatureParams: canonicalInput.signatureParams,
+        };
+  const canonicalSignature = readCanonicalSignature(signatureValue, label);
+  const signature =
+    canonicalSignature ?? readSignature(parseSignatureDictionary('Signature', signatureValue), label);
   const signatureKey = readSignatureKey(signatureKeyValue, label);
 
   checkCoverage(policy, message, input.components);
@@ -404,10 +448,16 @@ function verifyChecked(
       { acceptSchemes: policy.schemes },
     );
   }
-  const base = buildBase(input.components, input.innerList, message);
+  const base = buildBase(input, message);
 
   const accepted = policy.algorithms ?? SUPPORTED_ALGS;
-  const checked: Checked = { label, input, signature, signatureKey };
+  const checked: Checked = {
+    label,
+    input,
+    signature,
+    signatureKey,
+    pooled: canonicalSignature !== undefined,
+  };
   const resolved = resolve(options, signatureKey, accepted);
   if (resolved instanceof Promise) {
     return resolved.then((key) => verifyWithKey(message, checked, base, accepted, key));
@@ -437,7 +487,8 @@ function verifyWithKey(
     label: checked.label,
     components: input.components,
     created: input.created,
-    signature: checked.signature,
+    // A pooled view is for node:crypto only: callers get bytes of their own, as from the general path.
+    signature: checked.pooled ? new Uint8Array(checked.signature) : checked.signature,
     signatureKey: checked.signatureKey,
     resolved,
   };

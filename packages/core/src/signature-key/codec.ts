@@ -50,9 +50,21 @@ const CACHE_MAX_VALUE_LENGTH = 16 * 1024;
 /** Parsed dictionaries by header text. Never handed out: callers get freshly decoded members. */
 const parsedDictionaries = new LruCache<string, Dictionary>(CACHE_MAX_ENTRIES);
 
+/**
+ * The last value parsed, checked before the map: an agent sends the same header on every request, and
+ * comparing a new copy of it with this one costs far less than hashing it for the map lookup.
+ */
+let lastValue: string | undefined;
+let lastDictionary: Dictionary | undefined;
+
 function parseDictionaryCached(value: string): Dictionary {
+  if (value === lastValue && lastDictionary !== undefined) return lastDictionary;
   const cached = parsedDictionaries.get(value);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) {
+    lastValue = value;
+    lastDictionary = cached;
+    return cached;
+  }
   let dictionary: Dictionary;
   try {
     dictionary = parseSfDictionary(HEADER_NAME, value);
@@ -62,7 +74,11 @@ function parseDictionaryCached(value: string): Dictionary {
       cause,
     });
   }
-  if (value.length <= CACHE_MAX_VALUE_LENGTH) parsedDictionaries.set(value, dictionary);
+  if (value.length <= CACHE_MAX_VALUE_LENGTH) {
+    parsedDictionaries.set(value, dictionary);
+    lastValue = value;
+    lastDictionary = dictionary;
+  }
   return dictionary;
 }
 
