@@ -8,8 +8,8 @@
  *   verify ≤ 1.5x raw verify, ≥ 5x faster than @hellocoop/httpsig
  *
  * Shared machines are noisy, so the tasks run in interleaved rounds: every round runs every task for
- * BENCH_TIME_MS (default 300), in an order rotated per round. A ratio is taken within each round (both
- * sides measured moments apart, under the same load) and the median over BENCH_ROUNDS (default 5)
+ * BENCH_TIME_MS (default 200), in an order rotated per round. A ratio is taken within each round (both
+ * sides measured moments apart, under the same load) and the median over BENCH_ROUNDS (default 7)
  * rounds is reported, with the worst round next to it. Means are over all rounds.
  *
  * Realism: the verifier gets fresh header strings on every request, as a server does (V8 caches a
@@ -30,8 +30,8 @@ import {
 import { fetch as hsFetch, verify as hsVerify } from '@hellocoop/httpsig';
 import { Bench } from 'tinybench';
 
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
-const TIME_MS = Math.max(50, Number(process.env.BENCH_TIME_MS ?? 300));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 7));
+const TIME_MS = Math.max(50, Number(process.env.BENCH_TIME_MS ?? 200));
 
 const provider = await generateKeyPair();
 const agent = await generateKeyPair();

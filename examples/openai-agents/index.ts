@@ -50,20 +50,13 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
   // 1. The dev server: Agent Provider, Person Server (with consent page) and the sample resource.
   const dev = await startDevServer();
   try {
-    // 2. The agent's key, registered at the Agent Provider, and the AAuth client. 'throw' lets a consent
-    //    pause the run (approval mode) instead of blocking inside the tool.
+    // 2. The agent's key, registered at the Agent Provider, and the AAuth client.
     const key = await generateKeyPair();
     const { agentToken } = await dev.registerAgent({ publicJwk: key.publicJwk });
-    const client = createAAuthClient({
-      signer: key.signer,
-      agentToken,
-      development: true,
-      fetch: dev.fetch,
-      consent: 'throw',
-    });
+    const client = createAAuthClient({ signer: key.signer, agentToken, development: true, fetch: dev.fetch });
     const api = dev.urls.resource;
 
-    // 3. Tools: execute gets the call's signed fetch.
+    // 3. Tools: execute gets the call's signed fetch. The write pauses the run for consent ('approval').
     const listDocuments = aauthTool({
       name: 'list_documents',
       description: 'List the documents of the user',

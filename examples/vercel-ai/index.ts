@@ -12,7 +12,7 @@
  *   pnpm --filter @aauth-kit/example-vercel-ai start:approval   # approval mode
  *
  * Without OPENAI_API_KEY the model is the AI SDK's own MockLanguageModelV3 with scripted tool calls;
- * with it, OpenAI's gpt-4.1-mini through @ai-sdk/openai (install it next to this example first).
+ * with it, OpenAI's gpt-4.1-mini through @ai-sdk/openai.
  */
 import { createInterface } from 'node:readline/promises';
 import {
@@ -22,7 +22,7 @@ import {
   aauthTool,
   isAAuthConsentRequired,
 } from '@aauth-kit/ai-sdk';
-import { ConfigurationError, createAAuthClient, generateKeyPair, TimeoutError } from '@aauth-kit/core';
+import { createAAuthClient, generateKeyPair, TimeoutError } from '@aauth-kit/core';
 import { type DevServer, startDevServer } from '@aauth-kit/dev-server';
 import { generateText, type LanguageModel, type ModelMessage, stepCountIs, streamText } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
@@ -112,15 +112,9 @@ function scriptedModel(): LanguageModel {
 
 async function chooseModel(): Promise<LanguageModel> {
   if (!process.env.OPENAI_API_KEY) return scriptedModel();
-  // Loaded only when a key is set, so the scripted run needs nothing beyond `ai`.
-  const provider = '@ai-sdk/openai';
-  const loaded = (await import(provider).catch(() => undefined)) as
-    | { openai?: (modelId: string) => LanguageModel }
-    | undefined;
-  if (typeof loaded?.openai !== 'function') {
-    throw new ConfigurationError('OPENAI_API_KEY is set: add @ai-sdk/openai@^3 to this example to use it');
-  }
-  return loaded.openai('gpt-4.1-mini');
+  // Loaded only when a key is set, so the scripted run does not import the provider.
+  const { openai } = await import('@ai-sdk/openai');
+  return openai('gpt-4.1-mini');
 }
 
 /** The person decides: in a browser (interactive), or the dev server's simulated person approves. */

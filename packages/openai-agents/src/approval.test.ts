@@ -20,11 +20,8 @@ afterEach(async () => {
   world = undefined;
 });
 
-/** add_note in approval mode, over a client of `w` in 'throw' mode (or the given one). */
-function addNoteTool(
-  w: World,
-  { name = 'add_note', client = w.client({ consent: 'throw' }), resumeTimeoutMs = 10_000 } = {},
-) {
+/** add_note in approval mode, over a client of `w` created in the default 'wait' mode (or the given one). */
+function addNoteTool(w: World, { name = 'add_note', client = w.client(), resumeTimeoutMs = 10_000 } = {}) {
   return aauthTool({
     name,
     description: 'Add a note',
@@ -236,7 +233,7 @@ describe("aauthTool, consent: 'approval'", () => {
   it('a consent another tool already completed lets the next call run on the cached token, without asking again', async () => {
     world = await startWorld();
     const w = world;
-    const client = w.client({ consent: 'throw' });
+    const client = w.client();
     const model = new ScriptedModel([
       [
         functionCall('add_note', { text: 'a' }, { callId: 'call_1' }),

@@ -21,6 +21,7 @@ export {
 export { pendingConsentFor, type RestorableRunState, restoreConsents } from './interruptions.js';
 export {
   type AAuthMcpErrorFunctionOptions,
+  type AAuthMcpFetchOptions,
   aauthMcpErrorFunction,
   aauthMcpFetch,
   type McpFetch,

@@ -1,4 +1,9 @@
-import { ConsentDeniedError, ConsentRequiredError, type Interaction } from '@aauth-kit/core';
+import {
+  ConfigurationError,
+  ConsentDeniedError,
+  ConsentRequiredError,
+  type Interaction,
+} from '@aauth-kit/core';
 import { Agent, MCPServerStreamableHttp, RunContext, run, setTracingDisabled } from '@openai/agents';
 import { assistantMessage, functionCall, ScriptedModel } from '@openai/agents/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +33,7 @@ describe('MCP servers with the AAuth fetch', () => {
     world = await startWorld({}, mcpEndpoint());
     const w = world;
     const url = `${w.notes.origin}/mcp`;
-    const client = w.client({ consent: 'throw' });
+    const client = w.client(); // 'wait' mode: aauthMcpFetch uses its 'throw' view
     server = new MCPServerStreamableHttp({
       url,
       name: 'notes',
@@ -84,6 +89,8 @@ describe('aauthMcpErrorFunction with the client', () => {
     const fn = aauthMcpErrorFunction({ client, url: `${w.notes.origin}/mcp` });
     const text = await fn({ context: new RunContext(), error: new TypeError('stream closed') });
     expect(text).toContain(`Approval link: ${asked.url}`);
+    expect(() => aauthMcpFetch(client, { consent: 'later' as never })).toThrow(ConfigurationError);
+    expect(() => aauthMcpFetch({} as never)).toThrow(ConfigurationError);
     const elsewhere = aauthMcpErrorFunction({ client, url: 'https://other.example/mcp' });
     expect(await elsewhere({ context: new RunContext(), error: new TypeError('x') })).toBe(
       DEFAULT_TOOL_ERROR_TEXT,

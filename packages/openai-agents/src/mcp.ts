@@ -2,19 +2,35 @@
  * MCP servers in the Agents SDK (`MCPServerStreamableHttp`, `MCPServerSSE`): the AAuth client's fetch
  * signs every request the MCP transport sends, and an `errorFunction` keeps the consent URL for the
  * model. The SDK's MCP client declares no elicitation, so consent cannot be asked through MCP itself:
- * use a client created with `consent: 'throw'` (a blocking wait would outlast MCP request timeouts),
- * let the model relay the link, and the next call polls the remembered consent.
+ * the fetch raises ConsentRequiredError (a blocking wait would outlast MCP request timeouts), the model
+ * relays the link, and its next call polls the remembered consent.
  */
-import type { AAuthClient } from '@aauth-kit/core';
+import { type AAuthClient, ConfigurationError } from '@aauth-kit/core';
 import type { MCPToolErrorFunction } from '@openai/agents';
 import { DEFAULT_TOOL_ERROR_TEXT, describeAAuthError, describeInteraction } from './describe.js';
 
 /** The fetch shape MCP transports take (`FetchLike`). */
 export type McpFetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
 
+export interface AAuthMcpFetchOptions {
+  /**
+   * `'throw'` (default): a consent fails the MCP call with ConsentRequiredError at once. `'wait'`: the
+   * request blocks until the person decides (give the server a long `timeout`).
+   */
+  consent?: 'wait' | 'throw';
+}
+
 /** `fetch` for `new MCPServerStreamableHttp({ url, fetch })`: every MCP request signed by `client`. */
-export function aauthMcpFetch(client: AAuthClient): McpFetch {
-  return (url, init) => client.fetch(url, init);
+export function aauthMcpFetch(client: AAuthClient, options: AAuthMcpFetchOptions = {}): McpFetch {
+  const consent = options.consent ?? 'throw';
+  if (consent !== 'wait' && consent !== 'throw') {
+    throw new ConfigurationError("aauthMcpFetch consent must be 'wait' or 'throw'");
+  }
+  if (typeof client?.withConsent !== 'function') {
+    throw new ConfigurationError('client must be an AAuth client (createAAuthClient from @aauth-kit/core)');
+  }
+  const view = client.withConsent(consent);
+  return (url, init) => view.fetch(url, init);
 }
 
 /** MCP's "URL elicitation required" error code (SEP-1036). */

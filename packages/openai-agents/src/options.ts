@@ -6,8 +6,9 @@ import type { RunContext } from '@openai/agents';
  * How a tool call that needs a person's consent behaves:
  * - `'wait'`: the call blocks and polls until the person decides (the URL reaches the person through
  *   the client's or the tool's `onInteraction`);
- * - `'approval'`: the run pauses with a `RunToolApprovalItem` interruption (needs a client created
- *   with `consent: 'throw'`), resumed with `state.approve(item)` and `run(agent, state)`.
+ * - `'approval'`: the run pauses with a `RunToolApprovalItem` interruption, resumed with
+ *   `state.approve(item)` and `run(agent, state)` (the tool uses the client's `'throw'` view, whatever
+ *   mode the client was created with).
  */
 export type ConsentMode = 'wait' | 'approval';
 
@@ -33,6 +34,7 @@ export interface AAuthToolSettings {
 }
 
 export interface ResolvedSettings {
+  /** The client the tool calls through: as given in `'wait'` mode, its `'throw'` view in `'approval'`. */
   client: AAuthClient;
   consent: ConsentMode;
   onInteraction: AAuthToolSettings['onInteraction'];
@@ -55,6 +57,7 @@ function isClient(value: unknown): value is AAuthClient {
   const candidate = value as Partial<Record<keyof AAuthClient, unknown>>;
   return (
     typeof candidate.fetch === 'function' &&
+    typeof candidate.withConsent === 'function' &&
     typeof candidate.waitForConsent === 'function' &&
     typeof candidate.pollConsentOnce === 'function' &&
     typeof candidate.pendingConsent === 'function'
@@ -79,5 +82,9 @@ export function resolveSettings(settings: AAuthToolSettings): ResolvedSettings {
   if (typeof resumeTimeoutMs !== 'number' || !Number.isFinite(resumeTimeoutMs) || resumeTimeoutMs <= 0) {
     throw new ConfigurationError('resumeTimeoutMs must be a positive number');
   }
-  return { client: settings.client, consent, onInteraction: settings.onInteraction, resumeTimeoutMs };
+  // 'approval' needs the ConsentRequiredError a 'wait' client would never raise; the view shares the
+  // client's key, caches and remembered consents. 'wait' keeps the app's choice: a 'wait' client blocks
+  // inside the fetch (no re-run), a 'throw' client is waited out by the tool.
+  const client = consent === 'approval' ? settings.client.withConsent('throw') : settings.client;
+  return { client, consent, onInteraction: settings.onInteraction, resumeTimeoutMs };
 }

@@ -105,10 +105,7 @@ describe('withAAuth', () => {
   it("in 'approval' mode pauses the re-call; approving resumes the same consent", async () => {
     world = await startWorld();
     const w = world;
-    const wrapped = withAAuth(existingAddNote(w.notes.origin), {
-      client: w.client({ consent: 'throw' }),
-      consent: 'approval',
-    });
+    const wrapped = withAAuth(existingAddNote(w.notes.origin), { client: w.client(), consent: 'approval' });
     const model = new ScriptedModel([
       [functionCall('add_note', { text: 'milk' }, { callId: 'call_1' })],
       [functionCall('add_note', { text: 'milk' }, { callId: 'call_2' })],

@@ -5,7 +5,6 @@
  *   POST /documents/:id/summary  auth token with scope `documents.write` (consent by default)
  * and its `aauth-resource.json` + JWKS.
  */
-import { STATUS_CODES } from 'node:http';
 import { createResource, type Resource } from '@aauth-kit/resource';
 import { MEDIA_TYPE, PROBLEM_CODE } from '../constants.js';
 import type { DevServerContext } from '../context.js';
