@@ -10,7 +10,9 @@
  * Shared machines are noisy, so the tasks run in interleaved rounds: every round runs every task for
  * BENCH_TIME_MS (default 200), in an order rotated per round. A ratio is taken within each round (both
  * sides measured moments apart, under the same load) and the median over BENCH_ROUNDS (default 7)
- * rounds is reported, with the worst round next to it. Means are over all rounds.
+ * rounds is reported, with the worst round next to it. Means are over all rounds. Targets are judged on
+ * means; the same ratios on per-round medians (p50) are shown too, since preemption by other processes
+ * inflates means far more than medians.
  *
  * Realism: the verifier gets fresh header strings on every request, as a server does (V8 caches a
  * string's hash in the string, so re-sending the very same string objects would flatter its caches);
@@ -125,8 +127,9 @@ const tasks: [string, Task][] = [
   ...(await tasksFor('GET', { method: 'GET', url: 'https://api.example/documents/42', headers: {} })),
 ];
 
-/** Mean latency in µs of every task, per round. */
+/** Per task and round: the mean and the median (p50) latency in µs. */
 const means = new Map<string, number[]>(tasks.map(([name]) => [name, []]));
+const medians = new Map<string, number[]>(tasks.map(([name]) => [name, []]));
 for (let round = 0; round < ROUNDS; round++) {
   const bench = new Bench({ time: TIME_MS, warmup: true, warmupTime: round === 0 ? 200 : 20, throws: true });
   const offset = round % tasks.length;
@@ -139,6 +142,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const result = bench.getTask(name)?.result;
     if (!result || !('latency' in result)) throw new Error(`benchmark ${name} did not run`);
     means.get(name)?.push(result.latency.mean * 1000);
+    medians.get(name)?.push(result.latency.p50 * 1000);
   }
 }
 
@@ -149,8 +153,8 @@ const median = (values: number[]): number => {
     ? (sorted[middle] as number)
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
-const roundsOf = (name: string): number[] => {
-  const values = means.get(name);
+const roundsOf = (table: Map<string, number[]>, name: string): number[] => {
+  const values = table.get(name);
   if (!values || values.length === 0) throw new Error(`benchmark ${name} did not run`);
   return values;
 };
@@ -162,54 +166,56 @@ console.log(
 );
 console.table(
   tasks.map(([name]) => {
-    const values = roundsOf(name);
+    const values = roundsOf(means, name);
     return {
       task: name,
       'mean µs': (values.reduce((a, b) => a + b, 0) / values.length).toFixed(1),
       'best round µs': Math.min(...values).toFixed(1),
       'worst round µs': Math.max(...values).toFixed(1),
+      'p50 µs': median(roundsOf(medians, name)).toFixed(1),
     };
   }),
 );
 
-/** Per-round ratio of two tasks' means. */
-const ratios = (a: string, b: string): number[] => {
-  const left = roundsOf(a);
-  const right = roundsOf(b);
+/** Per-round ratio of two tasks' means (or medians). */
+const ratios = (table: Map<string, number[]>, a: string, b: string): number[] => {
+  const left = roundsOf(table, a);
+  const right = roundsOf(table, b);
   return left.map((value, i) => value / (right[i] as number));
 };
 const targets = cases.flatMap(
   (c) =>
     [
-      [`${c}: sign vs raw sign`, ratios(`${c} aauth-kit sign`, `${c} raw node:crypto sign`), '<=', 2],
-      [
-        `${c}: verify vs raw verify`,
-        ratios(`${c} aauth-kit verify`, `${c} raw node:crypto verify`),
-        '<=',
-        1.5,
-      ],
+      [`${c}: sign vs raw sign`, `${c} aauth-kit sign`, `${c} raw node:crypto sign`, '<=', 2],
+      [`${c}: verify vs raw verify`, `${c} aauth-kit verify`, `${c} raw node:crypto verify`, '<=', 1.5],
       [
         `${c}: @hellocoop sign / aauth-kit sign`,
-        ratios(`${c} @hellocoop/httpsig sign`, `${c} aauth-kit sign`),
+        `${c} @hellocoop/httpsig sign`,
+        `${c} aauth-kit sign`,
         '>=',
         5,
       ],
       [
         `${c}: @hellocoop verify / aauth-kit verify`,
-        ratios(`${c} @hellocoop/httpsig verify`, `${c} aauth-kit verify`),
+        `${c} @hellocoop/httpsig verify`,
+        `${c} aauth-kit verify`,
         '>=',
         5,
       ],
     ] as const,
 );
+// The target is judged on means (GC pauses and slow paths count); the p50 column is the same ratio
+// taken on each round's median, which preemption by other processes barely moves.
 console.table(
-  targets.map(([name, values, op, target]) => {
-    const measured = median(values);
-    const worst = op === '<=' ? Math.max(...values) : Math.min(...values);
+  targets.map(([name, a, b, op, target]) => {
+    const byMeans = ratios(means, a, b);
+    const measured = median(byMeans);
+    const worst = op === '<=' ? Math.max(...byMeans) : Math.min(...byMeans);
     return {
       ratio: name,
       'measured (median)': measured.toFixed(2),
       'worst round': worst.toFixed(2),
+      'on p50s': median(ratios(medians, a, b)).toFixed(2),
       target: `${op} ${target}`,
       met: (op === '<=' ? measured <= target : measured >= target) ? 'yes' : 'NO',
     };

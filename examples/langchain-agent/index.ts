@@ -11,8 +11,8 @@
  * through `initChatModel` (@langchain/openai is a dependency of this example).
  */
 import { createInterface } from 'node:readline/promises';
-import { createAAuthClient, generateKeyPair, TimeoutError } from '@aauth-kit/core';
-import { startDevServer } from '@aauth-kit/dev-server';
+import { type AAuthClient, createAAuthClient, generateKeyPair, TimeoutError } from '@aauth-kit/core';
+import { type DevServer, startDevServer } from '@aauth-kit/dev-server';
 import {
   type AAuthInterruptValue,
   aauthFetch,
@@ -27,10 +27,28 @@ import { Command, MemorySaver } from '@langchain/langgraph';
 import { createAgent, initChatModel } from 'langchain';
 import { z } from 'zod';
 
+/** A consent the person has to decide on. */
+export interface ConsentToDecide {
+  resource: string;
+  scope: string[];
+  /** The consent page with its code; absent for an approval-only consent. */
+  url: string | undefined;
+  code: string | undefined;
+}
+
 export interface ExampleOptions {
   log?: (line: string) => void;
   /** Ask the human at the terminal (open the URL, press Enter). Default: only when run in a TTY. */
   interactive?: boolean;
+  /** Run against this dev server (left running) instead of starting one. */
+  devServer?: DevServer;
+  /** Transport of the agent's AAuth client (default: the global fetch). */
+  fetch?: typeof fetch;
+  /**
+   * How the person decides; resolves once they have (default: the terminal prompt when interactive,
+   * else the dev server's simulated person). `client` is the agent's, to wait on the decision.
+   */
+  decide?: (consent: ConsentToDecide, client: AAuthClient) => Promise<void>;
 }
 
 export interface ExampleResult {
@@ -60,7 +78,7 @@ async function chooseModel(): Promise<BaseChatModel> {
 export async function main(options: ExampleOptions = {}): Promise<ExampleResult> {
   const log = options.log ?? console.log;
   const interactive = options.interactive ?? (process.stdin.isTTY === true && process.stdout.isTTY === true);
-  const dev = await startDevServer();
+  const dev = options.devServer ?? (await startDevServer());
   try {
     // 1. The agent's key, registered at the dev Agent Provider; consent: 'throw' lets the adapter pause.
     const key = await generateKeyPair();
@@ -73,6 +91,7 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
       agentToken,
       consent: 'throw',
       development: true,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     });
     log(`agent ${agentId}; resource ${dev.urls.resource}`);
 
@@ -117,7 +136,12 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
         log(
           `consent needed for ${consent.resource} (${consent.scope.join(' ')}): ${consent.url ?? 'approval'}`,
         );
-        if (interactive) {
+        if (options.decide !== undefined) {
+          await options.decide(
+            { resource: consent.resource, scope: consent.scope, url: consent.url, code: consent.code },
+            client,
+          );
+        } else if (interactive) {
           const rl = createInterface({ input: process.stdin, output: process.stdout });
           await rl.question('Open the link, approve, then press Enter… ');
           rl.close();
@@ -148,7 +172,7 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
       summaries: document.summaries,
     };
   } finally {
-    await dev.close();
+    if (options.devServer === undefined) await dev.close();
   }
 }
 

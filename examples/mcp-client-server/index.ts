@@ -13,16 +13,36 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { pathToFileURL } from 'node:url';
-import { createAAuthClient, generateKeyPair } from '@aauth-kit/core';
-import { startDevServer } from '@aauth-kit/dev-server';
+import { type AAuthClient, createAAuthClient, generateKeyPair } from '@aauth-kit/core';
+import { type DevServer, startDevServer } from '@aauth-kit/dev-server';
 import { createAAuthTransport, urlElicitationsOf } from '@aauth-kit/mcp';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { startDocumentsMcpServer } from './server.js';
+import { type DocumentsMcpServer, startDocumentsMcpServer } from './server.js';
+
+/** A consent the person has to decide on. */
+export interface ConsentToDecide {
+  resource: string;
+  scope: string[];
+  /** The consent page with its code; absent for an approval-only consent. */
+  url: string | undefined;
+  code: string | undefined;
+}
 
 export interface ExampleOptions {
   log?: (line: string) => void;
   /** Ask a person at the terminal to open the consent page (default: when stdin is a TTY). */
   interactive?: boolean;
+  /** Run against this dev server (left running) instead of starting one. */
+  devServer?: DevServer;
+  /** Talk to this documents MCP server (left running) instead of starting one on the dev server. */
+  mcpServer?: DocumentsMcpServer;
+  /** Transport of the agent's AAuth client (default: the dev server's routing fetch). */
+  fetch?: typeof fetch;
+  /**
+   * How the person decides; resolves once they have (default: the terminal prompt when interactive,
+   * else the dev server's simulated person). `client` is the agent's, to wait on the decision.
+   */
+  decide?: (consent: ConsentToDecide, client: AAuthClient) => Promise<void>;
 }
 
 export interface ExampleResult {
@@ -43,19 +63,18 @@ function textOf(result: unknown): unknown {
 export async function main(options: ExampleOptions = {}): Promise<ExampleResult> {
   const log = options.log ?? console.log;
   const interactive = options.interactive ?? process.stdin.isTTY === true;
-  const dev = await startDevServer();
-  const mcp = await startDocumentsMcpServer({ devServer: dev });
+  const dev = options.devServer ?? (await startDevServer());
+  const mcp = options.mcpServer ?? (await startDocumentsMcpServer({ devServer: dev }));
   try {
-    // The agent: a key, an agent token from the Agent Provider, and an AAuth client that reports
-    // consent instead of blocking (consent: 'throw'), so the MCP layer can turn it into an elicitation.
+    // The agent: a key, an agent token from the Agent Provider, and an AAuth client (default consent
+    // mode): the MCP transport raises consent as a URL elicitation whatever mode the client has.
     const key = await generateKeyPair();
     const { agentId, agentToken } = await dev.registerAgent({ publicJwk: key.publicJwk });
     const aauth = createAAuthClient({
       signer: key.signer,
       agentToken,
-      consent: 'throw',
       development: true, // http://localhost identifiers
-      fetch: dev.fetch,
+      fetch: options.fetch ?? dev.fetch,
     });
     const client = new Client(
       { name: 'documents-agent', version: '1.0.0' },
@@ -80,7 +99,18 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
       consentUrl = elicitation.url;
       log(`summarize_document needs consent: ${elicitation.message}`);
       log(`  open ${elicitation.url}`);
-      if (interactive) {
+      if (options.decide !== undefined) {
+        const pending = aauth.pendingConsent(mcp.url);
+        await options.decide(
+          {
+            resource: pending?.resource ?? new URL(mcp.url).origin,
+            scope: pending?.scope ?? [],
+            url: elicitation.url,
+            code: new URL(elicitation.url).searchParams.get('code') ?? undefined,
+          },
+          aauth,
+        );
+      } else if (interactive) {
         const terminal = createInterface({ input: process.stdin, output: process.stdout });
         await terminal.question('  approve it in your browser, then press Enter ');
         terminal.close();
@@ -108,8 +138,8 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
       })),
     };
   } finally {
-    await mcp.close();
-    await dev.close();
+    if (options.mcpServer === undefined) await mcp.close();
+    if (options.devServer === undefined) await dev.close();
   }
 }
 

@@ -11,8 +11,8 @@
  * otherwise the dev server's simulated person approves.
  */
 import { createInterface } from 'node:readline/promises';
-import { createAAuthClient, generateKeyPair } from '@aauth-kit/core';
-import { startDevServer } from '@aauth-kit/dev-server';
+import { type AAuthClient, createAAuthClient, generateKeyPair } from '@aauth-kit/core';
+import { type DevServer, startDevServer } from '@aauth-kit/dev-server';
 import { aauthTool, pendingConsentFor, restoreConsents } from '@aauth-kit/openai-agents';
 import { Agent, type Model, RunState, run, setTracingDisabled } from '@openai/agents';
 import { assistantMessage, functionCall, ScriptedModel } from '@openai/agents/testing';
@@ -26,10 +26,28 @@ export interface ExampleResult {
   finalOutput: string | undefined;
 }
 
+/** A consent the person has to decide on. */
+export interface ConsentToDecide {
+  resource: string;
+  scope: string[];
+  /** The consent page with its code; absent for an approval-only consent. */
+  url: string | undefined;
+  code: string | undefined;
+}
+
 export interface ExampleOptions {
   log?: (line: string) => void;
   /** Ask the person in the terminal instead of letting the simulated person approve. */
   interactive?: boolean;
+  /** Run against this dev server (left running) instead of starting one. */
+  devServer?: DevServer;
+  /** Transport of the agent's AAuth client (default: the dev server's routing fetch). */
+  fetch?: typeof fetch;
+  /**
+   * How the person decides; resolves once they have (default: the terminal prompt when interactive,
+   * else the dev server's simulated person). `client` is the agent's, to wait on the decision.
+   */
+  decide?: (consent: ConsentToDecide, client: AAuthClient) => Promise<void>;
 }
 
 /** The scripted conversation: list, try to summarize (consent needed), call again, answer. */
@@ -48,12 +66,17 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
   if (!useRealModel) setTracingDisabled(true);
 
   // 1. The dev server: Agent Provider, Person Server (with consent page) and the sample resource.
-  const dev = await startDevServer();
+  const dev = options.devServer ?? (await startDevServer());
   try {
     // 2. The agent's key, registered at the Agent Provider, and the AAuth client.
     const key = await generateKeyPair();
     const { agentToken } = await dev.registerAgent({ publicJwk: key.publicJwk });
-    const client = createAAuthClient({ signer: key.signer, agentToken, development: true, fetch: dev.fetch });
+    const client = createAAuthClient({
+      signer: key.signer,
+      agentToken,
+      development: true,
+      fetch: options.fetch ?? dev.fetch,
+    });
     const api = dev.urls.resource;
 
     // 3. Tools: execute gets the call's signed fetch. The write pauses the run for consent ('approval').
@@ -128,7 +151,10 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
         consentUrl = consent.interactionUrl;
         log(`consent needed for ${consent.resource} (${consent.scope.join(' ')}): ${consent.interactionUrl}`);
         // 6. The person decides at the Person Server; the app then lets the call go on.
-        if (options.interactive) {
+        if (options.decide !== undefined) {
+          const { resource, scope, interactionUrl: url, code } = consent;
+          await options.decide({ resource, scope, url, code }, client);
+        } else if (options.interactive) {
           const prompt = createInterface({ input: process.stdin, output: process.stdout });
           await prompt.question('Open the link, approve, then press Enter… ');
           prompt.close();
@@ -144,7 +170,7 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
     log(`agent: ${String(result.finalOutput)}`);
     return { toolOutputs, consentUrl, finalOutput: result.finalOutput };
   } finally {
-    await dev.close();
+    if (options.devServer === undefined) await dev.close();
   }
 }
 

@@ -22,11 +22,20 @@ import {
   aauthTool,
   isAAuthConsentRequired,
 } from '@aauth-kit/ai-sdk';
-import { createAAuthClient, generateKeyPair, TimeoutError } from '@aauth-kit/core';
+import { type AAuthClient, createAAuthClient, generateKeyPair, TimeoutError } from '@aauth-kit/core';
 import { type DevServer, startDevServer } from '@aauth-kit/dev-server';
 import { generateText, type LanguageModel, type ModelMessage, stepCountIs, streamText } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { z } from 'zod';
+
+/** A consent the person has to decide on. */
+export interface ConsentToDecide {
+  resource: string;
+  scope: string[];
+  /** The consent page with its code; absent for an approval-only consent. */
+  url: string | undefined;
+  code: string | undefined;
+}
 
 export interface ExampleOptions {
   /** How the write pauses for consent (default `stream`). */
@@ -34,6 +43,15 @@ export interface ExampleOptions {
   log?: (line: string) => void;
   /** Let the human at the terminal approve in a browser. Default: only when run in a TTY. */
   interactive?: boolean;
+  /** Run against this dev server (left running) instead of starting one. */
+  devServer?: DevServer;
+  /** Transport of the agent's AAuth client (default: the global fetch). */
+  fetch?: typeof fetch;
+  /**
+   * How the person decides; resolves once they have (default: the terminal prompt when interactive,
+   * else the dev server's simulated person). `client` is the agent's, to wait on the decision.
+   */
+  decide?: (consent: ConsentToDecide, client: AAuthClient) => Promise<void>;
 }
 
 export interface ExampleResult {
@@ -124,9 +142,6 @@ async function letThePersonDecide(
   interactive: boolean,
   log: (line: string) => void,
 ): Promise<void> {
-  log(
-    `consent needed for ${consent.resource} (${consent.scope.join(' ')}): ${consent.interactionUrl ?? 'approval'}`,
-  );
   if (interactive) {
     const rl = createInterface({ input: process.stdin, output: process.stdout });
     await rl.question('Open the link, approve, then press Enter… ');
@@ -141,12 +156,27 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
   const mode = options.mode ?? 'stream';
   const log = options.log ?? console.log;
   const interactive = options.interactive ?? (process.stdin.isTTY === true && process.stdout.isTTY === true);
-  const dev = await startDevServer();
+  const dev = options.devServer ?? (await startDevServer());
+  // The person decides (options.decide), else the terminal prompt or the simulated person.
+  const decide = async (consent: AAuthConsentRequired, client: AAuthClient): Promise<void> => {
+    log(
+      `consent needed for ${consent.resource} (${consent.scope.join(' ')}): ${consent.interactionUrl ?? 'approval'}`,
+    );
+    if (options.decide === undefined) return letThePersonDecide(consent, dev, interactive, log);
+    const { resource, scope, interactionUrl: url, code } = consent;
+    await options.decide({ resource, scope, url, code }, client);
+  };
   try {
     // 1. The agent's key, registered at the dev Agent Provider. consent: 'throw' lets the tools pause.
     const key = await generateKeyPair();
     const { agentId, agentToken } = await dev.registerAgent({ publicJwk: key.publicJwk, local: 'vercel-ai' });
-    const client = createAAuthClient({ signer: key.signer, agentToken, consent: 'throw', development: true });
+    const client = createAAuthClient({
+      signer: key.signer,
+      agentToken,
+      consent: 'throw',
+      development: true,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    });
     log(`agent ${agentId}; resource ${dev.urls.resource}; mode ${mode}`);
 
     // 2. Tools: `execute` gets a signed fetch; consent pauses the way `mode` says.
@@ -185,7 +215,7 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
         if (part.type === 'tool-call') log(`→ ${part.toolName}(${JSON.stringify(part.input)})`);
         else if (part.type === 'tool-result' && isAAuthConsentRequired(part.output)) {
           consents.push(part.output);
-          await letThePersonDecide(part.output, dev, interactive, log);
+          await decide(part.output, client);
         } else if (part.type === 'tool-result' && part.preliminary !== true) {
           results.set(part.toolName, part.output);
           log(`← ${part.toolName}: ${JSON.stringify(part.output)}`);
@@ -219,7 +249,7 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
           const consent = aauthConsentFor(tools, request);
           if (consent !== undefined && !consents.some((seen) => seen.pendingId === consent.pendingId)) {
             consents.push(consent);
-            await letThePersonDecide(consent, dev, interactive, log);
+            await decide(consent, client);
           }
         }
         messages.push(...result.response.messages, {
@@ -245,7 +275,7 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
       summaries: document.summaries,
     };
   } finally {
-    await dev.close();
+    if (options.devServer === undefined) await dev.close();
   }
 }
 

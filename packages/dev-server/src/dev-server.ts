@@ -233,7 +233,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       personServer: identifiers.personServer,
       person: ctx.person.id,
     });
-    const sample = createSampleResource(ctx);
+    const sample = createSampleResource(ctx, options.onResourceRequest);
     // The sample resource is a fetch handler: every method goes to it (it answers 404/405 itself).
     const serveSample: RouteHandler = (request) => serveFetch(request, identifiers.resource, sample.handle);
     const resourceRoute: Route = {

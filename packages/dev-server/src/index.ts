@@ -13,7 +13,7 @@ export {
   UnknownInteractionError,
 } from './errors.js';
 export type { ConsentPolicy, DevServerOptions, DevServerPerson } from './options.js';
-export { SAMPLE_SCOPES } from './sample-resource/sample-resource.js';
+export { type ResourceRequestRecord, SAMPLE_SCOPES } from './sample-resource/sample-resource.js';
 export type { NextInteractionOptions, PendingInteraction, SimulatedUser } from './simulated-user.js';
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory.js';
 export type {

@@ -1,4 +1,5 @@
 /** Options of `startDevServer` and their resolution to a complete, validated configuration. */
+import type { ResourceRequestRecord } from './sample-resource/sample-resource.js';
 import type { DevServerStore } from './store/types.js';
 
 /**
@@ -68,6 +69,11 @@ export interface DevServerOptions {
   person?: DevServerPerson;
   /** Unexpected server faults (answered 500 `server_error`); default: logged to stderr. */
   onError?: (error: unknown) => void;
+  /**
+   * Called after the sample resource answered a request to its documents API, with what it verified
+   * (the identity) or why it refused or challenged the request. A throwing observer goes to `onError`.
+   */
+  onResourceRequest?: (record: ResourceRequestRecord) => void;
   /** Secret for directed subject identifiers and CSRF tokens (default: random per start, ≥ 16 bytes). */
   secret?: string | Uint8Array;
 }

@@ -4,9 +4,11 @@ import type { ConsentDeclined } from './consent-errors.js';
 
 /**
  * `interrupt`: pause the graph with LangGraph `interrupt()` and resume with
- * `new Command({ resume: { approved: true } })` (needs a checkpointer, and a client created with
- * `consent: 'throw'` — a client in `'wait'` mode blocks before the adapter sees anything).
+ * `new Command({ resume: { approved: true } })` (needs a checkpointer).
  * `wait`: block the tool call until the person answers (the client's `onInteraction` shows the URL).
+ * Either works whatever consent mode the client was created with: the tool calls run on the client's
+ * `withConsent('throw')` (interrupt) or `withConsent('wait')` view, which shares its key, caches and
+ * remembered consents.
  */
 export type AAuthConsentMode = 'interrupt' | 'wait';
 
@@ -26,13 +28,14 @@ export interface AAuthOptions {
 }
 
 export interface ResolvedOptions {
+  /** The application's client in the consent mode `consent` needs (`'throw'` for interrupt). */
   client: AAuthClient;
   consent: AAuthConsentMode;
   resource: string | undefined;
   declinedMessage: ((declined: ConsentDeclined) => string) | undefined;
 }
 
-const CLIENT_METHODS = ['fetch', 'pendingConsent', 'waitForConsent'] as const;
+const CLIENT_METHODS = ['fetch', 'pendingConsent', 'waitForConsent', 'withConsent'] as const;
 
 export function resolveOptions(options: AAuthOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
@@ -64,5 +67,7 @@ export function resolveOptions(options: AAuthOptions): ResolvedOptions {
   if (options.declinedMessage !== undefined && typeof options.declinedMessage !== 'function') {
     throw new ConfigurationError('options.declinedMessage must be a function');
   }
-  return { client: options.client, consent, resource, declinedMessage: options.declinedMessage };
+  // The adapter's mode wins over the client's: an interrupt needs the consent raised to the tool call.
+  const view = options.client.withConsent(consent === 'interrupt' ? 'throw' : 'wait');
+  return { client: view, consent, resource, declinedMessage: options.declinedMessage };
 }

@@ -58,10 +58,11 @@ export function isConsentRequiredError(error: unknown): error is ConsentRequired
 }
 
 /**
- * For a tool that calls an AAuth resource with its own client in `consent: 'throw'` mode: the error to
- * throw so the MCP client gets -32042 with the consent link (McpServer passes this error through instead
- * of turning it into a tool result). An approval without a page stays the ConsentRequiredError, which
- * becomes a readable tool error.
+ * For a tool that calls an AAuth resource with its own client in `'throw'` mode (created with
+ * `consent: 'throw'`, or any client's `withConsent('throw')` view): the error to throw so the MCP
+ * client gets -32042 with the consent link (McpServer passes this error through instead of turning it
+ * into a tool result). An approval without a page stays the ConsentRequiredError, which becomes a
+ * readable tool error.
  */
 export function consentElicitationError(
   error: ConsentRequiredError,

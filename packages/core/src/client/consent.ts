@@ -87,7 +87,7 @@ export function createRecord(init: NewRecordInit): PendingRecord {
     server: init.server,
     registryKey: init.registryKey,
     pollUrl: init.pollUrl,
-    schedule: new PollSchedule(init.retryAfterMs, init.pollOptions),
+    schedule: new PollSchedule(init.retryAfterMs, { ...init.pollOptions, startedAt: init.now }),
     interacting: false,
     interaction: undefined,
     clarification: undefined,

@@ -79,3 +79,12 @@ describe('PollSchedule', () => {
     expect(schedule.mayPollNow(6000)).toBe(true);
   });
 });
+
+describe('PollSchedule startedAt', () => {
+  it('counts the answer that made the request pending as the last poll', () => {
+    const schedule = new PollSchedule(0, { minIntervalMs: 1_000, startedAt: 10_000 });
+    expect(schedule.mayPollNow(10_200)).toBe(false);
+    expect(schedule.mayPollNow(11_000)).toBe(true);
+    expect(schedule.delay(10_000, 100_000)).toBe(1_000);
+  });
+});

@@ -25,6 +25,11 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
 }
 
 export interface PollScheduleOptions {
+  /**
+   * When the answer that made the request pending arrived (epoch ms). It counts as the last poll, so a
+   * re-run right after the 202 does not poll early and earn a 429.
+   */
+  startedAt?: number;
   minIntervalMs?: number;
   maxIntervalMs?: number;
   defaultIntervalMs?: number;
@@ -44,6 +49,7 @@ export class PollSchedule {
     this.#max = Math.max(this.#min, options.maxIntervalMs ?? DEFAULT_MAX_POLL_INTERVAL_MS);
     this.#default = options.defaultIntervalMs ?? DEFAULT_RETRY_AFTER_MS;
     this.#baseMs = initialRetryAfterMs ?? this.#default;
+    this.#lastPollStart = options.startedAt;
   }
 
   /** Current interval before clamping (base `Retry-After` plus accumulated slow-down). */

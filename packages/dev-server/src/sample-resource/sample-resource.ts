@@ -5,7 +5,7 @@
  *   POST /documents/:id/summary  auth token with scope `documents.write` (consent by default)
  * and its `aauth-resource.json` + JWKS.
  */
-import { createResource, type Resource } from '@aauth-kit/resource';
+import { type AAuthIdentity, createResource, type Resource, type VerifyOutcome } from '@aauth-kit/resource';
 import { MEDIA_TYPE, PROBLEM_CODE } from '../constants.js';
 import type { DevServerContext } from '../context.js';
 import type { FetchHandler } from '../http/fetch-bridge.js';
@@ -46,7 +46,35 @@ export interface SampleResource {
   handle: FetchHandler;
 }
 
-export function createSampleResource(ctx: DevServerContext): SampleResource {
+/**
+ * What the sample resource decided about one request to its documents API (not the well-known
+ * documents): reported through `onResourceRequest`, so demos and tests show what the resource itself
+ * verified instead of assuming it from a status code.
+ */
+export interface ResourceRequestRecord {
+  method: string;
+  /** Path and query, as requested. */
+  path: string;
+  /** The status the resource answered. */
+  status: number;
+  /** Present when the signature, the token and the route's requirement all verified. */
+  identity?: AAuthIdentity;
+  /** When verification refused or challenged the request: the error's stable `code`. */
+  error?: string;
+  /** Unix seconds. */
+  at: number;
+}
+
+/** What verification concluded for the request being handled (filled in by `verify`). */
+interface Verdict {
+  identity?: AAuthIdentity;
+  error?: string;
+}
+
+export function createSampleResource(
+  ctx: DevServerContext,
+  onRequest?: (record: ResourceRequestRecord) => void,
+): SampleResource {
   const keys = ctx.keys.resource;
   const resource = createResource({
     issuer: ctx.identifiers.resource,
@@ -68,15 +96,47 @@ export function createSampleResource(ctx: DevServerContext): SampleResource {
   });
   const summaries: DocumentSummary[] = [];
 
+  async function verify(
+    request: Request,
+    route: typeof READ_ROUTE | typeof WRITE_ROUTE,
+    verdict: Verdict,
+  ): Promise<VerifyOutcome> {
+    const outcome = await resource.verify(request, route);
+    if (outcome.ok) verdict.identity = outcome.identity;
+    else verdict.error = outcome.error.code;
+    return outcome;
+  }
+
   async function handle(request: Request): Promise<Response> {
     const wellKnown = resource.handleWellKnown(request);
     if (wellKnown) return wellKnown;
+    const verdict: Verdict = {};
+    const response = await serve(request, verdict);
+    if (onRequest !== undefined) {
+      const url = new URL(request.url);
+      try {
+        onRequest({
+          method: request.method,
+          path: `${url.pathname}${url.search}`,
+          status: response.status,
+          ...verdict,
+          at: ctx.now(),
+        });
+      } catch (error) {
+        // An observer must never change the answer.
+        ctx.onError(error);
+      }
+    }
+    return response;
+  }
+
+  async function serve(request: Request, verdict: Verdict): Promise<Response> {
     const { pathname } = new URL(request.url);
 
     if (pathname === '/documents') {
       if (request.method !== 'GET')
         return problem(405, PROBLEM_CODE.methodNotAllowed, 'use GET', { allow: 'GET' });
-      const outcome = await resource.verify(request, READ_ROUTE);
+      const outcome = await verify(request, READ_ROUTE, verdict);
       if (!outcome.ok) return outcome.response;
       return json(200, { documents: SAMPLE_DOCUMENTS.map(({ id, title }) => ({ id, title })) });
     }
@@ -85,7 +145,7 @@ export function createSampleResource(ctx: DevServerContext): SampleResource {
     if (read) {
       if (request.method !== 'GET')
         return problem(405, PROBLEM_CODE.methodNotAllowed, 'use GET', { allow: 'GET' });
-      const outcome = await resource.verify(request, READ_ROUTE);
+      const outcome = await verify(request, READ_ROUTE, verdict);
       if (!outcome.ok) return outcome.response;
       const document = SAMPLE_DOCUMENTS.find((candidate) => candidate.id === read[1]);
       if (!document) return problem(404, PROBLEM_CODE.notFound, 'no such document');
@@ -101,7 +161,7 @@ export function createSampleResource(ctx: DevServerContext): SampleResource {
     if (write) {
       if (request.method !== 'POST')
         return problem(405, PROBLEM_CODE.methodNotAllowed, 'use POST', { allow: 'POST' });
-      const outcome = await resource.verify(request, WRITE_ROUTE);
+      const outcome = await verify(request, WRITE_ROUTE, verdict);
       if (!outcome.ok) return outcome.response;
       const document = SAMPLE_DOCUMENTS.find((candidate) => candidate.id === write[1]);
       if (!document) return problem(404, PROBLEM_CODE.notFound, 'no such document');

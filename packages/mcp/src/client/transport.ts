@@ -7,7 +7,7 @@ import {
 import { type AAuthClientSource, type FetchLike, type WithAAuthOptions, withAAuth } from './with-aauth.js';
 
 export interface AAuthTransportOptions extends WithAAuthOptions {
-  /** The AAuth agent client (create it with `consent: 'throw'` unless `consent` here is `'wait'`). */
+  /** The AAuth agent client, in either consent mode (the `consent` option here decides). */
   client: AAuthClientSource;
   /**
    * Other transport options (`requestInit`, `reconnectionOptions`, `sessionId`, `redirectPolicy`).

@@ -1,4 +1,5 @@
 import {
+  ConfigurationError,
   ConsentDeniedError,
   ConsentRequiredError,
   createAAuthClient,
@@ -311,6 +312,8 @@ describe('consent modes', () => {
         },
       },
     });
+    // The middleware's 'wait' wins over the 'throw' mode the client was created with.
+    expect(w.aauth.consentMode).toBe('throw');
     const result = await w.client.callTool(SUMMARIZE);
     expect(textOf(result)).toMatchObject({ summary: summaryOf('roadmap') });
     expect(interactions).toHaveLength(1);
@@ -330,6 +333,101 @@ describe('consent modes', () => {
     const error = await w.client.callTool(SUMMARIZE).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConsentRequiredError);
     expect((error as ConsentRequiredError).interaction.kind).toBe('approval');
+  });
+});
+
+describe("with a client created in the default 'wait' mode", () => {
+  /** The world's AAuth client without the fixture's `consent: 'throw'`: what most apps create. */
+  async function startWithDefaultClient(options: McpWorldOptions = {}): Promise<McpWorld> {
+    const w = await start({ ...options, aauth: { ...options.aauth, consent: undefined } });
+    expect(w.aauth.consentMode).toBe('wait');
+    return w;
+  }
+
+  it("'error' answers -32042 with the consent link at once, and the retry after approval completes", async () => {
+    const w = await startWithDefaultClient();
+    const error = await elicitationError(w);
+    const waiting = await w.dev.simulatedUser.next({ timeoutMs: 2000 });
+    expect(error.elicitations).toEqual([
+      {
+        mode: 'url',
+        elicitationId: w.aauth.pendingConsent(w.mcp.url)!.id,
+        url: waiting.url,
+        message: `Approve access to ${w.mcp.issuer} (documents.write). Code: ${waiting.code}`,
+      },
+    ]);
+    expect(waiting.url.startsWith(`${w.dev.urls.consent}?code=`)).toBe(true);
+    expect(w.mcp.toolCalls.filter((c) => c.tool === 'summarize_document')).toHaveLength(0);
+
+    await w.dev.simulatedUser.approve(waiting.code);
+    const result = await w.client.callTool(SUMMARIZE);
+    expect(textOf(result)).toMatchObject({ document_id: 'roadmap', summary: summaryOf('roadmap') });
+    expect(w.mcp.toolCalls.at(-1)!.identity).toMatchObject({ kind: 'auth', scope: ['documents.write'] });
+    expect(tokenRequests(w)).toBe(1);
+    // The application's own client is still the 'wait' client it created.
+    expect(w.aauth.consentMode).toBe('wait');
+  });
+
+  it("'error': two parallel writes get the same elicitation, from one Person Server request", async () => {
+    const w = await startWithDefaultClient();
+    const errors = await Promise.all([
+      w.client.callTool(SUMMARIZE).catch((e: unknown) => e),
+      w.client
+        .callTool({ name: 'summarize_document', arguments: { document_id: 'q3-report' } })
+        .catch((e: unknown) => e),
+    ]);
+    const [a, b] = errors.map((e) => {
+      expect(e).toBeInstanceOf(UrlElicitationRequiredError);
+      return (e as UrlElicitationRequiredError).elicitations[0]!;
+    });
+    expect(b!.elicitationId).toBe(a!.elicitationId);
+    expect(b!.url).toBe(a!.url);
+    expect(tokenRequests(w)).toBe(1);
+  });
+
+  it("'elicit' hands the link to the host once and completes the calls after acceptance", async () => {
+    const seen: UrlElicitation[] = [];
+    const w = await startWithDefaultClient({
+      middleware: {
+        onElicitation: async (elicitation) => {
+          seen.push(elicitation);
+          await world!.dev.simulatedUser.approve(elicitation.url);
+          return { action: 'accept' };
+        },
+      },
+    });
+    const results = await Promise.all([w.client.callTool(SUMMARIZE), w.client.callTool(SUMMARIZE)]);
+    expect(results.map(textOf)).toEqual([
+      expect.objectContaining({ summary: summaryOf('roadmap') }),
+      expect.objectContaining({ summary: summaryOf('roadmap') }),
+    ]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.url.startsWith(`${w.dev.urls.consent}?code=`)).toBe(true);
+    expect(tokenRequests(w)).toBe(1);
+  });
+
+  it("'elicit' rejects with ConsentDeclinedError when the host declines, without waiting", async () => {
+    const w = await startWithDefaultClient({ middleware: { onElicitation: () => ({ action: 'cancel' }) } });
+    const error = await w.client.callTool(SUMMARIZE).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConsentDeclinedError);
+    expect((error as ConsentDeclinedError).action).toBe('cancel');
+    expect((error as ConsentDeclinedError).url.startsWith(`${w.dev.urls.consent}?code=`)).toBe(true);
+  });
+
+  it("'throw' lets ConsentRequiredError reach the caller", async () => {
+    const w = await startWithDefaultClient({ middleware: { consent: 'throw' } });
+    const error = await w.client.callTool(SUMMARIZE).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConsentRequiredError);
+    const { interaction, pending } = error as ConsentRequiredError;
+    expect(interaction.resource).toBe(w.mcp.issuer);
+    expect(interaction.interactionUrl).toBe(`${interaction.url}?code=${encodeURIComponent(interaction.code!)}`);
+    expect(w.aauth.pendingConsent(w.mcp.url)?.id).toBe(pending.id);
+  });
+
+  it('refuses, when built, a client without withConsent', () => {
+    const legacy = { fetch: async () => new Response() };
+    expect(() => withAAuth(legacy as never)).toThrow(ConfigurationError);
+    expect(() => withAAuth(() => legacy as never)(fetch)).toThrow(ConfigurationError);
   });
 });
 

@@ -6,7 +6,10 @@
  * here — by default with error -32042 (URL elicitation required) carrying the consent link, so
  * `client.callTool()` rejects with `UrlElicitationRequiredError` and the retry after approval succeeds
  * (the core client polls the consent it remembered). The Person Server's `202` never reaches the MCP
- * transport, where a 202 means "notification accepted".
+ * transport, where a 202 means "notification accepted". The middleware's `consent` option decides,
+ * whatever mode the application created the client with: it calls through the client's
+ * `withConsent('throw')` view (or `withConsent('wait')` for `'wait'`), which shares its key, caches and
+ * remembered consents.
  *
  * Works with MCP SDK v1 (`StreamableHTTPClientTransport`, `SSEClientTransport`, `applyMiddlewares`)
  * and v2 (`@modelcontextprotocol/client`): both use this `FetchLike` / `Middleware` shape. The -32042
@@ -65,7 +68,7 @@ export type UrlElicitationHandler = (
 ) => Promise<ElicitationAnswer> | ElicitationAnswer;
 
 export interface WithAAuthOptions {
-  /** Default: `'elicit'` when `onElicitation` is set, else `'error'`. Needs the client in `consent: 'throw'`. */
+  /** Default: `'elicit'` when `onElicitation` is set, else `'error'`. Works with a client in either consent mode. */
   consent?: ConsentHandling;
   /** The host's URL elicitation handler (`consent: 'elicit'`). */
   onElicitation?: UrlElicitationHandler;
@@ -127,9 +130,16 @@ function elicitationAnswer(init: RequestInit | undefined, elicitation: UrlElicit
   );
 }
 
+/** Whether `value` has the client API the middleware calls (`fetch`, and `withConsent` to pick the mode). */
+function isClient(value: unknown): value is AAuthClient {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<keyof AAuthClient, unknown>>;
+  return typeof candidate.fetch === 'function' && typeof candidate.withConsent === 'function';
+}
+
 /** MCP fetch middleware signing every request with the AAuth client and mapping consent (see above). */
 export function withAAuth(client: AAuthClientSource, options: WithAAuthOptions = {}): Middleware {
-  if (typeof client !== 'function' && (typeof client !== 'object' || client === null)) {
+  if (typeof client !== 'function' && !isClient(client)) {
     throw new ConfigurationError('withAAuth needs an AAuth client (createAAuthClient) or a factory');
   }
   const mode = resolveMode(options);
@@ -137,10 +147,13 @@ export function withAAuth(client: AAuthClientSource, options: WithAAuthOptions =
   const onElicitation = options.onElicitation;
 
   return (next: FetchLike): FetchLike => {
-    const aauth = typeof client === 'function' ? client(next) : client;
-    if (typeof aauth?.fetch !== 'function') {
+    const created = typeof client === 'function' ? client(next) : client;
+    if (!isClient(created)) {
       throw new ConfigurationError('the AAuth client factory did not return a client');
     }
+    // The middleware's mode wins over the client's: the pause modes need the consent raised here, not
+    // waited out inside fetch. The view shares the client's key, caches and remembered consents.
+    const aauth = created.withConsent(mode === 'wait' ? 'wait' : 'throw');
     // One host prompt per pending consent, however many calls wait on it.
     const prompts = new Map<string, Promise<ElicitationAnswer>>();
 
