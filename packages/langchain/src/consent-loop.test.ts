@@ -46,6 +46,8 @@ function scriptedClient(script: { live: boolean; wait: () => Promise<string> }) 
       calls.waits++;
       return script.wait();
     },
+    // The adapter calls through the client's 'throw' view; the script is that view.
+    withConsent: () => client,
   } as unknown as AAuthClient;
   return { client, calls };
 }

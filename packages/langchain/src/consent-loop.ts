@@ -81,7 +81,7 @@ function pause(needed: ConsentNeeded, tool: ToolCallInfo, consentError: unknown)
     if (isGraphBubbleUp(error)) throw error;
     // Not inside a LangGraph run with a checkpointer: nothing can pause, so say how to fix it.
     throw new ConfigurationError(
-      `tool ${tool.name} needs consent (${value.url ?? 'approval'}), but consent: 'interrupt' only works ` +
+      `tool ${tool.name} needs consent (${value.interactionUrl ?? 'approval'}), but consent: 'interrupt' only works ` +
         "inside a LangGraph run with a checkpointer and a thread_id; use consent: 'wait' outside one " +
         `(${error instanceof Error ? error.message : String(error)})`,
       { cause: consentError },

@@ -30,7 +30,8 @@ describe('interrupt values', () => {
     const value = toInterruptValue(interaction, pending, { name: 'write_doc', callId: 'call_1' });
     expect(value).toEqual({
       type: 'aauth.consent_required',
-      url: 'https://ps.example/consent?code=ABCD-EFGH',
+      interactionUrl: 'https://ps.example/consent?code=ABCD-EFGH',
+      url: 'https://ps.example/consent',
       code: 'ABCD-EFGH',
       resource: 'https://api.example',
       scope: ['docs.write'],
@@ -44,7 +45,7 @@ describe('interrupt values', () => {
     expect(isAAuthInterrupt(value)).toBe(true);
   });
 
-  it('an approval-only consent has no url or code', () => {
+  it('an approval-only consent has no link, url or code', () => {
     const approval: Interaction = { ...interaction, kind: 'approval' };
     delete approval.interactionUrl;
     delete approval.url;
@@ -52,6 +53,17 @@ describe('interrupt values', () => {
     const value = toInterruptValue(approval, pending, { name: 't', callId: undefined });
     expect(value.kind).toBe('approval');
     expect('url' in value || 'code' in value || 'toolCallId' in value).toBe(false);
+    expect('interactionUrl' in value).toBe(false);
+  });
+
+  it("names the link and its parts as the core client's Interaction does", () => {
+    const value = toInterruptValue(interaction, pending, { name: 't', callId: undefined });
+    expect({ interactionUrl: value.interactionUrl, url: value.url, code: value.code }).toEqual({
+      interactionUrl: interaction.interactionUrl,
+      url: interaction.url,
+      code: interaction.code,
+    });
+    expect(value.interactionUrl).toBe(`${value.url}?code=${value.code}`);
   });
 
   it('getAAuthInterrupts keeps one entry per consent and drops other interrupts', () => {

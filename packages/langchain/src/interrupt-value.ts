@@ -9,15 +9,20 @@ export const AAUTH_INTERRUPT_TYPE = 'aauth.consent_required';
 /** `result.__interrupt__[i].value` (and `state.tasks[i].interrupts[j].value`) of a consent pause. */
 export interface AAuthInterruptValue {
   type: typeof AAUTH_INTERRUPT_TYPE;
-  /** The link to show the person (`{url}?code={code}`); absent when the consent is approved out of band. */
+  /**
+   * The link to show the person (`{url}?code={code}`); absent when the consent is approved out of band.
+   * Named as in the core client's `Interaction`.
+   */
+  interactionUrl?: string;
+  /** The raw interaction endpoint (without the code), for "go to this page and enter the code" screens. */
   url?: string;
-  /** The interaction code, for "go to the page and enter this code" screens. */
+  /** The interaction code. */
   code?: string;
   /** The resource (origin) the consent is for. */
   resource: string;
   /** Scopes requested (empty for a person-token consent). */
   scope: string[];
-  /** `interaction`: someone must visit `url`; `approval`: the Person Server reaches the person itself. */
+  /** `interaction`: someone must visit `interactionUrl`; `approval`: the Person Server reaches the person itself. */
   kind: 'interaction' | 'approval';
   /** Id of the client's pending consent: parallel tool calls waiting on one consent share it. */
   pendingId: string;
@@ -47,7 +52,8 @@ export function toInterruptValue(
     expiresAt: pending.expiresAt,
     toolName: tool.name,
   };
-  if (interaction.interactionUrl !== undefined) value.url = interaction.interactionUrl;
+  if (interaction.interactionUrl !== undefined) value.interactionUrl = interaction.interactionUrl;
+  if (interaction.url !== undefined) value.url = interaction.url;
   if (interaction.code !== undefined) value.code = interaction.code;
   if (tool.callId !== undefined) value.toolCallId = tool.callId;
   return value;

@@ -101,7 +101,8 @@ describe('MCP tools from @langchain/mcp-adapters', () => {
     const consents = getAAuthInterrupts(first.__interrupt__);
     expect(consents).toHaveLength(1);
     expect(consents[0]).toMatchObject({
-      url: asked.url,
+      interactionUrl: asked.url,
+      url: w.dev.urls.consent,
       code: asked.code,
       resource: w.mcp.issuer,
       scope: [DOCUMENTS_WRITE_SCOPE],
@@ -177,5 +178,47 @@ describe('MCP tools from @langchain/mcp-adapters', () => {
     expect(shown).toHaveLength(1);
     expect(shown[0]).toMatch(/\/consent\?code=/);
     expect(w.mcp.toolCalls.filter((c) => c.identity?.kind === 'auth')).toHaveLength(1);
+  });
+
+  it("works with a client created in the default 'wait' mode: the pause, its link, and the resumed summary", async () => {
+    world = await mcpWorld({ consent: undefined });
+    const w = world;
+    expect(w.aauth.consentMode).toBe('wait');
+    const tools = await loadMcpTools('documents', w.client);
+    const model = fakeModel()
+      .respondWithTools([summarizeCall])
+      .respond(new AIMessage('Summarized.'));
+    const agent = createAgent({
+      model,
+      tools,
+      middleware: [aauthMiddleware({ client: w.aauth, resource: w.mcp.issuer })],
+      checkpointer: new MemorySaver(),
+    });
+    const config = { configurable: { thread_id: 'mcp-default-client' } };
+
+    const first = await agent.invoke({ messages: [{ role: 'user', content: 'summarize q3' }] }, config);
+
+    const asked = await w.dev.simulatedUser.next({ timeoutMs: 2000 });
+    const consents = getAAuthInterrupts(first.__interrupt__);
+    expect(consents).toEqual([
+      expect.objectContaining({
+        interactionUrl: asked.url,
+        url: w.dev.urls.consent,
+        code: asked.code,
+        resource: w.mcp.issuer,
+        scope: [DOCUMENTS_WRITE_SCOPE],
+        toolCallId: 'call_sum',
+      }),
+    ]);
+
+    await w.dev.simulatedUser.approve(asked.code);
+    const done = await agent.invoke(new Command({ resume: { approved: true } }), config);
+
+    expect(done.__interrupt__).toBeUndefined();
+    const [seen] = toolMessagesSeen(model, 1);
+    expect(seen?.status).toBe('success');
+    expect(String(seen?.content)).toContain(summaryOf('q3-report')!);
+    const write = w.mcp.toolCalls.find((c) => c.tool === 'summarize_document' && c.identity?.kind === 'auth');
+    expect(write?.identity?.scope).toContain(DOCUMENTS_WRITE_SCOPE);
   });
 });

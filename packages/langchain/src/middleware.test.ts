@@ -87,7 +87,8 @@ describe('aauthMiddleware with createAgent', () => {
     expect(consent).toMatchObject({
       type: 'aauth.consent_required',
       kind: 'interaction',
-      url: asked.url,
+      interactionUrl: asked.url,
+      url: world.dev.urls.consent,
       code: asked.code,
       resource: world.notes,
       scope: [NOTES_WRITE],
@@ -362,5 +363,109 @@ describe('aauthMiddleware with createAgent', () => {
     await world.dev.simulatedUser.approve(consent.code!);
     await agent.invoke(new Command({ resume: { approved: true } }), config);
     expect(toolMessagesSeen(model, 1)[0]?.content).toBe('200 {"notes":["buy milk","x"]}');
+  });
+});
+
+describe("aauthMiddleware with a client created in the default 'wait' mode", () => {
+  /** The world's client without the fixture's `consent: 'throw'`: what most apps create. */
+  async function startDefaultWorld(options: Parameters<typeof startWorld>[0] = {}): Promise<World> {
+    world = await startWorld({ ...options, consent: undefined });
+    expect(world.client.consentMode).toBe('wait');
+    return world;
+  }
+
+  it('interrupts with the link, its parts and the scope; approve → resume → the write reaches the resource and the model', async () => {
+    const w = await startDefaultWorld();
+    const model = fakeModel()
+      .respondWithTools([{ name: 'add_note', args: { text: 'call mom' }, id: 'call_add' }])
+      .respond(new AIMessage('Added.'));
+    const agent = agentFor(w, model);
+    const config = thread('default-client');
+
+    const first = await agent.invoke({ messages: [{ role: 'user', content: 'Note: call mom' }] }, config);
+
+    const asked = await w.dev.simulatedUser.next({ timeoutMs: 2000 });
+    const consent = onlyConsent(first);
+    expect(consent).toMatchObject({
+      type: 'aauth.consent_required',
+      kind: 'interaction',
+      interactionUrl: asked.url,
+      url: w.dev.urls.consent,
+      code: asked.code,
+      resource: w.notes,
+      scope: [NOTES_WRITE],
+      toolName: 'add_note',
+      toolCallId: 'call_add',
+    });
+    expect(consent.interactionUrl).toBe(`${consent.url}?code=${encodeURIComponent(consent.code!)}`);
+    // The view shares the client's state: the app's own client knows the pending consent.
+    expect(w.client.pendingConsent(w.notes)?.id).toBe(consent.pendingId);
+    expect(model.callCount).toBe(1);
+    expect(w.verified).toEqual([]);
+
+    await w.dev.simulatedUser.approve(asked.code);
+    const done = await agent.invoke(new Command({ resume: { approved: true } }), config);
+
+    expect(done.__interrupt__).toBeUndefined();
+    expect(toolMessagesSeen(model, 1)[0]?.content).toBe('200 {"notes":["buy milk","call mom"]}');
+    expect(w.verified).toEqual([
+      expect.objectContaining({
+        method: 'POST',
+        kind: 'auth',
+        agentJkt: thumbprintOf(w),
+        scope: [NOTES_WRITE],
+        person: expect.objectContaining({ iss: w.dev.identifiers.personServer }),
+      }),
+    ]);
+    expect(w.authTokenRequests()).toBe(1);
+  });
+
+  it('parallel tool calls in one turn share ONE consent', async () => {
+    const w = await startDefaultWorld();
+    const model = fakeModel()
+      .respondWithTools([
+        { name: 'add_note', args: { text: 'a' }, id: 'call_a' },
+        { name: 'add_note', args: { text: 'b' }, id: 'call_b' },
+      ])
+      .respond(new AIMessage('Done.'));
+    const agent = agentFor(w, model);
+    const config = thread('default-parallel');
+
+    const first = await agent.invoke({ messages: [{ role: 'user', content: 'add a and b' }] }, config);
+
+    const raw = first.__interrupt__ ?? [];
+    expect(raw).toHaveLength(2);
+    const consent = onlyConsent(first);
+    expect(w.authTokenRequests()).toBe(1);
+    await w.dev.simulatedUser.approve(consent.code!);
+    const done = await agent.invoke(new Command({ resume: { approved: true } }), config);
+    expect(done.__interrupt__).toBeUndefined();
+    expect(toolMessagesSeen(model, 1).map((m) => [m.tool_call_id, m.status])).toEqual([
+      ['call_a', 'success'],
+      ['call_b', 'success'],
+    ]);
+    expect(w.authTokenRequests()).toBe(1);
+  });
+
+  it("'wait' mode: a denial is an error ToolMessage naming the scope the person refused", async () => {
+    const w = await startDefaultWorld({ onInteraction: (i) => world!.dev.simulatedUser.deny(i.code!) });
+    const model = fakeModel()
+      .respondWithTools([{ name: 'add_note', args: { text: 'x' }, id: 'call_add' }])
+      .respond(new AIMessage('The user said no.'));
+    const agent = agentFor(w, model, 'wait');
+
+    const done = await agent.invoke({ messages: [{ role: 'user', content: 'add x' }] }, thread('d-wait'));
+
+    expect(done.__interrupt__).toBeUndefined();
+    const [seen] = toolMessagesSeen(model, 1);
+    expect(seen?.status).toBe('error');
+    expect(seen?.artifact).toEqual({
+      type: 'aauth.consent_declined',
+      reason: 'denied',
+      resource: w.notes,
+      scope: [NOTES_WRITE],
+      error: 'denied',
+    });
+    expect(w.verified).toEqual([]);
   });
 });

@@ -6,9 +6,10 @@ import type { ConsentDeclined } from './consent-errors.js';
  * `interrupt`: pause the graph with LangGraph `interrupt()` and resume with
  * `new Command({ resume: { approved: true } })` (needs a checkpointer).
  * `wait`: block the tool call until the person answers (the client's `onInteraction` shows the URL).
- * Either works whatever consent mode the client was created with: the tool calls run on the client's
- * `withConsent('throw')` (interrupt) or `withConsent('wait')` view, which shares its key, caches and
- * remembered consents.
+ * Either works whatever consent mode the client was created with: tool calls run on the client's
+ * `withConsent('throw')` view (same key, caches and remembered consents), so the consent reaches the
+ * adapter, which pauses or waits for it itself (with the run's abort signal, and knowing the scope a
+ * denial refused).
  */
 export type AAuthConsentMode = 'interrupt' | 'wait';
 
@@ -28,7 +29,7 @@ export interface AAuthOptions {
 }
 
 export interface ResolvedOptions {
-  /** The application's client in the consent mode `consent` needs (`'throw'` for interrupt). */
+  /** The application's client as its `'throw'` view: consents reach the adapter. */
   client: AAuthClient;
   consent: AAuthConsentMode;
   resource: string | undefined;
@@ -67,7 +68,11 @@ export function resolveOptions(options: AAuthOptions): ResolvedOptions {
   if (options.declinedMessage !== undefined && typeof options.declinedMessage !== 'function') {
     throw new ConfigurationError('options.declinedMessage must be a function');
   }
-  // The adapter's mode wins over the client's: an interrupt needs the consent raised to the tool call.
-  const view = options.client.withConsent(consent === 'interrupt' ? 'throw' : 'wait');
-  return { client: view, consent, resource, declinedMessage: options.declinedMessage };
+  // The adapter's mode wins over the client's: both modes need the consent raised to the tool call.
+  return {
+    client: options.client.withConsent('throw'),
+    consent,
+    resource,
+    declinedMessage: options.declinedMessage,
+  };
 }

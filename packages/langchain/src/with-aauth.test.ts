@@ -61,7 +61,8 @@ describe('withAAuth', () => {
     const [consent] = getAAuthInterrupts(first.__interrupt__);
     const asked = await world.dev.simulatedUser.next({ timeoutMs: 2000 });
     expect(consent).toMatchObject({
-      url: asked.url,
+      interactionUrl: asked.url,
+      url: world.dev.urls.consent,
       code: asked.code,
       toolName: 'add_note',
       toolCallId: 'call_1',
@@ -189,7 +190,7 @@ describe('withAAuth', () => {
     expect((error as ConsentDeniedError).error).toBe('denied');
   });
 
-  it("with a client in consent: 'wait' the client itself blocks; the tool just gets its result", async () => {
+  it("with a client created in consent: 'wait' the adapter does the waiting; the tool just gets its result", async () => {
     world = await startWorld({
       consent: 'wait',
       onInteraction: (i) => world!.dev.simulatedUser.approve(i.code!),
@@ -239,8 +240,12 @@ describe('withAAuth', () => {
       fetch: async () => new Response(),
       pendingConsent: () => undefined,
       waitForConsent: async () => '',
+      withConsent: () => fakeClient,
     };
     const someTool = tool(async () => 'x', { name: 't', description: 'd', schema: z.object({}) });
+    expect(() => withAAuth(someTool, { client: fakeClient as never })).not.toThrow();
+    const { withConsent: _, ...withoutViews } = fakeClient;
+    expect(() => withAAuth(someTool, { client: withoutViews as never })).toThrow(/must be an AAuthClient/);
     expect(() => withAAuth({} as typeof someTool, { client: fakeClient as never })).toThrow(
       ConfigurationError,
     );

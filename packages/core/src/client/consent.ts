@@ -87,7 +87,11 @@ export function createRecord(init: NewRecordInit): PendingRecord {
     server: init.server,
     registryKey: init.registryKey,
     pollUrl: init.pollUrl,
-    schedule: new PollSchedule(init.retryAfterMs, { ...init.pollOptions, startedAt: init.now }),
+    // A fresh 202 counts as the last poll; a restored handle has no answer that recent.
+    schedule: new PollSchedule(init.retryAfterMs, {
+      ...init.pollOptions,
+      ...(init.id === undefined ? { startedAt: init.now } : {}),
+    }),
     interacting: false,
     interaction: undefined,
     clarification: undefined,
