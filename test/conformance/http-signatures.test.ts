@@ -448,6 +448,18 @@ async function signWithHs(
 
 describe.each(INTEROP_SCHEMES)('@hellocoop/httpsig 2.2.0 interop, $name scheme', (scheme) => {
   describe.each(INTEROP_REQUESTS)('$name', (request) => {
+    it('its verify() accepts our signature carrying a nonce (as the agent client sends)', async () => {
+      const { pair, ours } = await scheme.keyMaterial();
+      const added = await signMessage(request, { signer: pair.signer, signatureKey: ours, nonce: true });
+      expect(added['signature-input']).toContain(';nonce="');
+      const result = await hsVerify(
+        toHsRequest(request, { ...request.headers, ...added }),
+        scheme.hsVerifyOptions,
+      );
+      expect(result.error).toBeUndefined();
+      expect(result.verified).toBe(true);
+    });
+
     it('its verify() accepts our signature', async () => {
       const { pair, ours } = await scheme.keyMaterial();
       const added = await signMessage(request, { signer: pair.signer, signatureKey: ours });

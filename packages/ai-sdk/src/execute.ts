@@ -48,7 +48,10 @@ export function normalizeOptions(options: unknown, where: string): NormalizedOpt
     throw new ConfigurationError(`${where}: maxConsents must be a positive integer`);
   }
   return {
-    client: o.client,
+    // Every mode waits, streams or asks itself (announcing each consent to onConsent, bounded by
+    // consentTimeoutMs and maxConsents): it needs the consent raised to it, whatever mode the client
+    // was created with. The view shares the client's key, caches and remembered consents.
+    client: o.client.withConsent('throw'),
     mode: mode as AAuthConsentMode,
     onConsent: o.onConsent as AAuthToolOptions['onConsent'],
     consentTimeoutMs: timeout as number | undefined,
@@ -101,7 +104,7 @@ export function aauthExecute(
   const attemptFor = (input: unknown, call: ToolCallOptionsLike): Attempt => {
     const fetch = signedFetch(client, call.abortSignal);
     const withFetch: AAuthToolExecutionOptions = { ...call, fetch };
-    return () => runWithFetch(fetch, () => body(input, withFetch));
+    return () => runWithFetch(fetch, client, () => body(input, withFetch));
   };
   const contextFor = (call: ToolCallOptionsLike): CallContext => ({
     client,

@@ -4,10 +4,12 @@ import { AAuthError, InvalidArgumentError } from '../errors.js';
 import { createAsyncSigner } from '../keys/index.js';
 import { decodeBase64 } from '../util/base64.js';
 import {
+  AAUTH_POLICY,
   AGENT_TOKEN,
   agentKey,
   agentSigner,
   clock,
+  fixedKeyResolver,
   NOW,
   rejection,
   SIGNATURE_KEY,
@@ -17,6 +19,7 @@ import { normalizeRequestLike } from './message.js';
 import { signMessage, signRequest } from './sign.js';
 import { createSignatureBase } from './signature-base.js';
 import type { HttpRequestLike, SignatureHeaders, SignOptions } from './types.js';
+import { verifyMessageSignature } from './verify.js';
 
 const options: SignOptions = { signer: agentSigner, signatureKey: SIGNATURE_KEY, now: clock() };
 const SK_HEADER = `sig=jwt;jwt="${AGENT_TOKEN}"`;
@@ -348,4 +351,32 @@ describe('signature base of the signer', () => {
     const signature = decodeBase64(headers.signature.slice(5, -1));
     expect(agentKey.verify(new TextEncoder().encode(base), signature)).toBe(true);
   });
+});
+
+describe('signMessage nonce', () => {
+  it('gives byte-identical requests signed in the same second distinct signatures with nonce: true', async () => {
+    const first = await signMessage(get, { ...options, nonce: true });
+    const second = await signMessage(get, { ...options, nonce: true });
+    expect(first.signature).not.toBe(second.signature);
+    expect(paramsOf(first)).toMatch(/;created=\d+;nonce="[A-Za-z0-9_-]{22}"$/);
+    // Without a nonce the same request signs to the same bytes (Ed25519 is deterministic).
+    expect((await signMessage(get, options)).signature).toBe((await signMessage(get, options)).signature);
+  });
+
+  it('signs a caller-chosen nonce and the verifier accepts it', async () => {
+    const headers = await signMessage(get, { ...options, nonce: 'n-1' });
+    expect(paramsOf(headers)).toContain(';nonce="n-1"');
+    const verified = await verifyMessageSignature(
+      { ...get, headers: { ...headers } },
+      { policy: AAUTH_POLICY, resolveKey: fixedKeyResolver(), now: clock() },
+    );
+    expect(verified.components).toEqual(['@method', '@authority', '@path', 'signature-key']);
+  });
+
+  it.each(['', 'has"quote', 'back\\slash', 'x'.repeat(257), 'tab\there'])(
+    'refuses the nonce %j with InvalidArgumentError',
+    async (nonce) => {
+      await expect(signMessage(get, { ...options, nonce })).rejects.toBeInstanceOf(InvalidArgumentError);
+    },
+  );
 });

@@ -12,10 +12,15 @@
 import { COMPONENT, HEADER, SIGNATURE_LABEL } from '../constants.js';
 import { AAuthError, InvalidArgumentError } from '../errors.js';
 import type { Signer } from '../keys/types.js';
-import { encodeBase64 } from '../util/base64.js';
+import { encodeBase64, encodeBase64Url } from '../util/base64.js';
 import { computeContentDigest, verifyContentDigest } from './content-digest.js';
 import { type NormalizedMessage, normalizeFetchRequest, normalizeRequestLike } from './message.js';
-import { buildSignatureBase, checkComponents, serializeSignatureParams } from './signature-base.js';
+import {
+  buildSignatureBase,
+  checkComponents,
+  type SignatureParams,
+  serializeSignatureParams,
+} from './signature-base.js';
 import { signatureKeyHeader } from './signature-key-header.js';
 import type { HttpRequestLike, SignatureHeaders, SignOptions } from './types.js';
 
@@ -60,6 +65,20 @@ function expiresOf(options: SignOptions, created: number): number | undefined {
     throw new InvalidArgumentError('signature expires must be later than created');
   }
   return expires;
+}
+
+const NONCE_RE = /^[\x21\x23-\x5b\x5d-\x7e]{1,256}$/;
+
+function nonceOf(options: SignOptions): string | undefined {
+  const { nonce } = options;
+  if (nonce === undefined) return undefined;
+  if (nonce === true) return encodeBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+  if (typeof nonce !== 'string' || !NONCE_RE.test(nonce)) {
+    throw new InvalidArgumentError(
+      'options.nonce must be true or 1-256 printable ASCII characters without quotes or backslashes',
+    );
+  }
+  return nonce;
 }
 
 /** The body's Content-Digest: the caller's (checked against the body) or a freshly computed sha-256. */
@@ -151,10 +170,11 @@ function prepare(message: NormalizedMessage, options: SignOptions): PreparedSign
   const components = coveredComponents(message, options.additionalComponents);
   const created = nowSeconds(options);
   const expires = expiresOf(options, created);
-  const signatureParams = serializeSignatureParams(
-    components,
-    expires === undefined ? { created } : { created, expires },
-  );
+  const params: SignatureParams = { created };
+  if (expires !== undefined) params.expires = expires;
+  const nonce = nonceOf(options);
+  if (nonce !== undefined) params.nonce = nonce;
+  const signatureParams = serializeSignatureParams(components, params);
   const base = buildSignatureBase(components, signatureParams, message.withHeaderOverrides(overrides));
   return { label, signatureParams, signatureKey, contentDigest, base: asciiBytes(base) };
 }

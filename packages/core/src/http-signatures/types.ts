@@ -119,6 +119,13 @@ export interface SignOptions {
   expires?: number;
   /** `expires` as seconds after `created`. Mutually exclusive with `expires`. */
   expiresIn?: number;
+  /**
+   * RFC 9421 `nonce` parameter: a string, or `true` for 128 random bits. Ed25519 is deterministic, so
+   * byte-identical requests signed in the same second would carry identical signatures and a resource's
+   * replay cache would refuse all but the first; a nonce keeps them distinct. The agent client always
+   * sends one.
+   */
+  nonce?: string | true;
   /** Components covered after the AAuth defaults (duplicates of defaults are ignored). */
   additionalComponents?: readonly string[];
   /** `host[:port]` for `@authority` when the request URL does not carry the canonical authority. */
