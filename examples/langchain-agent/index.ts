@@ -80,7 +80,8 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
   const interactive = options.interactive ?? (process.stdin.isTTY === true && process.stdout.isTTY === true);
   const dev = options.devServer ?? (await startDevServer());
   try {
-    // 1. The agent's key, registered at the dev Agent Provider; consent: 'throw' lets the adapter pause.
+    // 1. The agent's key, registered at the dev Agent Provider. The client keeps the default consent
+    //    mode: the adapter pauses through its withConsent('throw') view whatever mode the client has.
     const key = await generateKeyPair();
     const { agentId, agentToken } = await dev.registerAgent({
       publicJwk: key.publicJwk,
@@ -89,7 +90,6 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
     const client = createAAuthClient({
       signer: key.signer,
       agentToken,
-      consent: 'throw',
       development: true,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     });
@@ -132,13 +132,14 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
       if (asked.length === 0) break;
       if (pauses >= 10) throw new TimeoutError('consent still pending after 10 resumes');
       for (const consent of asked) {
-        if (!consents.some((c) => c.pendingId === consent.pendingId)) consents.push(consent);
-        log(
-          `consent needed for ${consent.resource} (${consent.scope.join(' ')}): ${consent.url ?? 'approval'}`,
-        );
+        // A consent already decided on paused again only because its resume came too soon: resume again.
+        if (consents.some((c) => c.pendingId === consent.pendingId)) continue;
+        consents.push(consent);
+        const link = consent.interactionUrl;
+        log(`consent needed for ${consent.resource} (${consent.scope.join(' ')}): ${link ?? 'approval'}`);
         if (options.decide !== undefined) {
           await options.decide(
-            { resource: consent.resource, scope: consent.scope, url: consent.url, code: consent.code },
+            { resource: consent.resource, scope: consent.scope, url: link, code: consent.code },
             client,
           );
         } else if (interactive) {
@@ -146,9 +147,12 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
           await rl.question('Open the link, approve, then press Enter… ');
           rl.close();
         } else {
-          await dev.simulatedUser.approve(consent.code ?? consent.url ?? '');
+          await dev.simulatedUser.approve(consent.code ?? link ?? '');
           log('(the simulated person approved)');
         }
+        // Wait until the Person Server confirms the decision, so the resumed tool call finds the token.
+        const pending = client.pendingConsent(consent.resource);
+        if (pending !== undefined) await client.waitForConsent(pending);
       }
       // Resuming re-runs the paused tool calls; still pending → they pause again and we loop.
       result = await agent.invoke(new Command({ resume: { approved: true } }), config);

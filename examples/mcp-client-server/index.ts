@@ -104,7 +104,7 @@ export async function main(options: ExampleOptions = {}): Promise<ExampleResult>
         await options.decide(
           {
             resource: pending?.resource ?? new URL(mcp.url).origin,
-            scope: pending?.scope ?? [],
+            scope: [...(pending?.scope ?? [])],
             url: elicitation.url,
             code: new URL(elicitation.url).searchParams.get('code') ?? undefined,
           },

@@ -12,7 +12,9 @@ import {
   signRequest,
 } from '@aauth-kit/core';
 
-export async function main(log: (line: string) => void = console.log): Promise<{ agent: string; tamperedCode: string }> {
+export async function main(
+  log: (line: string) => void = console.log,
+): Promise<{ agent: string; tamperedCode: string }> {
   // 1. An agent provider key, and the agent's own key.
   const provider = await generateKeyPair();
   const agent = await generateKeyPair();

@@ -74,6 +74,8 @@ describe('maxConsents', () => {
         waits++;
         return 'token';
       },
+      // The tool calls through the client's 'throw' view; this client already throws.
+      withConsent: () => endless,
     } as unknown as AAuthClient;
     const looping = aauthTool({
       client: endless,

@@ -104,7 +104,7 @@ export function aauthExecute(
   const attemptFor = (input: unknown, call: ToolCallOptionsLike): Attempt => {
     const fetch = signedFetch(client, call.abortSignal);
     const withFetch: AAuthToolExecutionOptions = { ...call, fetch };
-    return () => runWithFetch(fetch, client, () => body(input, withFetch));
+    return () => runWithFetch(fetch, () => body(input, withFetch), client);
   };
   const contextFor = (call: ToolCallOptionsLike): CallContext => ({
     client,

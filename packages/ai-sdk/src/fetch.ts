@@ -18,7 +18,8 @@ export function checkClient(client: unknown, where: string): asserts client is A
     typeof client !== 'object' ||
     client === null ||
     typeof (client as { fetch?: unknown }).fetch !== 'function' ||
-    typeof (client as { waitForConsent?: unknown }).waitForConsent !== 'function'
+    typeof (client as { waitForConsent?: unknown }).waitForConsent !== 'function' ||
+    typeof (client as { withConsent?: unknown }).withConsent !== 'function'
   ) {
     throw new ConfigurationError(`${where}: client must be an agent client from createAAuthClient()`);
   }
@@ -42,24 +43,39 @@ export function signedFetch(client: AAuthClient, signal: AbortSignal | undefined
   return (input, init) => client.fetch(input, withSignal(input, init, signal));
 }
 
+/** The tool call this code runs in: its signed fetch, and the (`'throw'` view of the) client behind it. */
+interface ToolCallScope {
+  fetch: AAuthFetch;
+  client: AAuthClient | undefined;
+}
+
+const scope = new AsyncLocalStorage<ToolCallScope>();
+
+/**
+ * Runs `fn` as part of a tool call: `fetch` is what `aauthFetch` uses, and `client` (the tool's
+ * `'throw'` view) tells `createAAuthFetch` fetches of the same client to raise consent to the tool.
+ */
+export function runWithFetch<T>(fetch: AAuthFetch, fn: () => T, client?: AAuthClient): T {
+  return scope.run({ fetch, client }, fn);
+}
+
 /**
  * A `fetch` that signs every request with the agent's key and answers AAuth challenges: for tools, for
  * model providers' `fetch` option, and for `createMCPClient({ transport: { type: 'http', url, fetch } })`.
- * With a `consent: 'throw'` client a request that needs consent rejects with `ConsentRequiredError`.
+ * Inside a tool call wrapped with the same client (`aauthTool`, `withAAuth`, `withAAuthTools`: an MCP
+ * tool's `tools/call`), a request that needs consent rejects with `ConsentRequiredError` whatever mode
+ * the client was created with, so the tool's mode handles it; elsewhere the client's own mode applies.
  */
 export function createAAuthFetch(client: AAuthClient, options: CreateAAuthFetchOptions = {}): AAuthFetch {
   checkClient(client, 'createAAuthFetch');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new ConfigurationError('createAAuthFetch: signal must be an AbortSignal');
   }
-  return signedFetch(client, options.signal);
-}
-
-const scope = new AsyncLocalStorage<AAuthFetch>();
-
-/** Runs `fn` with `fetch` as the current tool call's signed fetch (what `aauthFetch` uses). */
-export function runWithFetch<T>(fetch: AAuthFetch, fn: () => T): T {
-  return scope.run(fetch, fn);
+  const own = signedFetch(client, options.signal);
+  // Views are cached per mode, so a tool call wrapped with this client carries this very object.
+  const throwing = client.withConsent('throw');
+  const inToolCall = signedFetch(throwing, options.signal);
+  return (input, init) => (scope.getStore()?.client === throwing ? inToolCall : own)(input, init);
 }
 
 /**
@@ -68,7 +84,7 @@ export function runWithFetch<T>(fetch: AAuthFetch, fn: () => T): T {
  * unsigned request.
  */
 export const aauthFetch: AAuthFetch = (input, init) => {
-  const current = scope.getStore();
+  const current = scope.getStore()?.fetch;
   if (current === undefined) {
     return Promise.reject(
       new ConfigurationError(

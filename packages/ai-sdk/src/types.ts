@@ -61,8 +61,8 @@ export interface AAuthToolExecutionOptions extends ToolCallOptionsLike {
 /** Options shared by `aauthTool`, `withAAuth` and `withAAuthTools`. */
 export interface AAuthToolOptions {
   /**
-   * The agent client (`createAAuthClient`). `stream` and `approval` need `consent: 'throw'` on it (a
-   * `'wait'` client blocks inside the request, so every mode behaves like `wait`).
+   * The agent client (`createAAuthClient`), in either consent mode: tool calls go through its
+   * `withConsent('throw')` view (same key, caches and remembered consents), so `mode` decides.
    */
   client: AAuthClient;
   /** Default `'wait'`. */

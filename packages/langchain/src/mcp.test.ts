@@ -185,9 +185,7 @@ describe('MCP tools from @langchain/mcp-adapters', () => {
     const w = world;
     expect(w.aauth.consentMode).toBe('wait');
     const tools = await loadMcpTools('documents', w.client);
-    const model = fakeModel()
-      .respondWithTools([summarizeCall])
-      .respond(new AIMessage('Summarized.'));
+    const model = fakeModel().respondWithTools([summarizeCall]).respond(new AIMessage('Summarized.'));
     const agent = createAgent({
       model,
       tools,

@@ -19,7 +19,7 @@ export function runWithAAuth<T>(client: AAuthClient, fn: () => T): T {
   return storage.run({ client }, fn);
 }
 
-/** The client of the enclosing AAuth scope, if any. */
+/** The client of the enclosing AAuth scope, if any (the adapters' tool calls: its `'throw'` view). */
 export function currentAAuthClient(): AAuthClient | undefined {
   return storage.getStore()?.client;
 }

@@ -420,7 +420,9 @@ describe("with a client created in the default 'wait' mode", () => {
     expect(error).toBeInstanceOf(ConsentRequiredError);
     const { interaction, pending } = error as ConsentRequiredError;
     expect(interaction.resource).toBe(w.mcp.issuer);
-    expect(interaction.interactionUrl).toBe(`${interaction.url}?code=${encodeURIComponent(interaction.code!)}`);
+    expect(interaction.interactionUrl).toBe(
+      `${interaction.url}?code=${encodeURIComponent(interaction.code!)}`,
+    );
     expect(w.aauth.pendingConsent(w.mcp.url)?.id).toBe(pending.id);
   });
 
