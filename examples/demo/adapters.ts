@@ -24,8 +24,12 @@ export interface Adapter {
   name: string;
   /** How it signs and how it pauses for consent, in one line. */
   how: string;
+  /** The calls its agent must get through: a read at once, a write after consent. */
+  expects: readonly string[];
   run(context: AdapterContext): Promise<void>;
 }
+
+const TOOLS = ['list_documents', 'summarize_document'] as const;
 
 const common = ({ dev, fetch, decide, log }: AdapterContext) => ({
   devServer: dev,
@@ -38,6 +42,7 @@ const common = ({ dev, fetch, decide, log }: AdapterContext) => ({
 export const ADAPTERS: readonly Adapter[] = [
   {
     name: 'LangChain',
+    expects: TOOLS,
     how: 'createAgent + aauthMiddleware: consent pauses the graph (interrupt), resumed once approved',
     run: async (context) => {
       await langchainAgent(common(context));
@@ -45,6 +50,7 @@ export const ADAPTERS: readonly Adapter[] = [
   },
   {
     name: 'OpenAI Agents',
+    expects: TOOLS,
     how: 'aauthTool: consent pauses the run (approval interruption), resumed once approved',
     run: async (context) => {
       await openaiAgent(common(context));
@@ -52,6 +58,7 @@ export const ADAPTERS: readonly Adapter[] = [
   },
   {
     name: 'Vercel AI SDK',
+    expects: TOOLS,
     how: 'aauthTool in streamText: consent is a preliminary tool result, the tool waits for it',
     run: async (context) => {
       await vercelAgent({ ...common(context), mode: 'stream' });
@@ -59,6 +66,7 @@ export const ADAPTERS: readonly Adapter[] = [
   },
   {
     name: 'MCP client',
+    expects: TOOLS,
     how: 'createAAuthTransport: consent is a URL elicitation (-32042), the call is retried',
     run: async (context) => {
       await mcpClient({ ...common(context), mcpServer: context.mcp });

@@ -5,7 +5,7 @@
  * recorded), the MCP tool a JSON-RPC body calls, and the status that came back. It reads only the
  * request body the client already buffered, never the response body.
  */
-import { decodeCompactJws, parseSignatureKey, tokenKindForTyp } from '@aauth-kit/core';
+import { decodeCompactJws, isKnownSignatureKey, parseSignatureKey, tokenKindForTyp } from '@aauth-kit/core';
 
 export type PresentedToken = 'agent' | 'person' | 'auth';
 
@@ -37,12 +37,14 @@ export interface ExchangeLog {
 /** JSON-RPC bodies worth looking into are small; anything larger is not an MCP call. */
 const MAX_INSPECTED_BODY = 64 * 1024;
 
-function presentedToken(signatureKey: string): { label: string; token: PresentedToken | undefined } | undefined {
+function presentedToken(
+  signatureKey: string,
+): { label: string; token: PresentedToken | undefined } | undefined {
   try {
     const [entry] = parseSignatureKey(signatureKey);
     if (entry === undefined) return undefined;
     const [label, member] = entry;
-    if (member.scheme !== 'jwt') return { label, token: undefined };
+    if (!isKnownSignatureKey(member) || member.scheme !== 'jwt') return { label, token: undefined };
     const kind = tokenKindForTyp(decodeCompactJws(member.jwt).header.typ);
     return { label, token: kind === 'agent' || kind === 'person' || kind === 'auth' ? kind : undefined };
   } catch {
@@ -99,7 +101,9 @@ export function createExchangeLog(): ExchangeLog {
           signed: signatureKey !== null && signature !== null && headers.has('signature-input'),
           token: presented?.token,
           signature:
-            signature === null || presented === undefined ? undefined : signatureBytes(signature, presented.label),
+            signature === null || presented === undefined
+              ? undefined
+              : signatureBytes(signature, presented.label),
           ...jsonRpc(init?.body),
           status: undefined,
           startedAt: Date.now(),

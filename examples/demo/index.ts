@@ -19,7 +19,14 @@ import { startDocumentsMcpServer } from '@aauth-kit/example-mcp-client-server/se
 import { ADAPTERS } from './adapters.js';
 import { createExchangeLog } from './exchanges.js';
 import { createPerson, type PersonMode } from './person.js';
-import { type CallRow, callRows, renderTable, totalLine, type Verification } from './summary.js';
+import {
+  type CallRow,
+  callRows,
+  missingCalls,
+  renderTable,
+  totalLine,
+  type Verification,
+} from './summary.js';
 
 export interface DemoOptions {
   /** Who approves: you in a browser, or the simulated person. Default: browser when in a terminal. */
@@ -31,7 +38,9 @@ export interface DemoResult {
   rows: CallRow[];
   /** Adapters whose run failed, with the reason. */
   failures: { adapter: string; error: string }[];
-  /** Every adapter ran, made calls, and every call succeeded signed and verified. */
+  /** Calls an adapter's agent was to make that never succeeded. */
+  missing: { adapter: string; call: string }[];
+  /** Every adapter ran, made its calls, and every call succeeded signed and verified. */
   ok: boolean;
 }
 
@@ -123,17 +132,17 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
         verifications,
         consents: person.consents,
       });
-      const silent = ADAPTERS.filter((a) => !rows.some((row) => row.adapter === a.name));
+      const missing = missingCalls(rows, ADAPTERS);
       log('');
       log('Summary');
       for (const line of renderTable(rows)) log(`  ${line}`);
       for (const failure of failures) log(`  ${failure.adapter} failed: ${failure.error}`);
-      for (const adapter of silent) log(`  ${adapter.name} made no call to a resource`);
+      for (const { adapter, call } of missing) log(`  ${adapter}: ${call} did not go through`);
       log('');
       log(totalLine(rows, ADAPTERS.length));
-      const ok = failures.length === 0 && silent.length === 0 && rows.every((row) => row.ok);
+      const ok = failures.length === 0 && missing.length === 0 && rows.every((row) => row.ok);
       log(ok ? 'All calls succeeded.' : 'Some calls did not succeed (see above).');
-      return { rows, failures, ok };
+      return { rows, failures, missing, ok };
     } finally {
       await mcp.close();
     }

@@ -69,9 +69,14 @@ export function createPerson({ mode, dev, log, timeoutMs = 600_000 }: PersonOpti
           if (consent.code !== undefined) log(`  >>> check the code ${consent.code}, then click Approve.`);
           log('  waiting for your decision…');
         }
-        if (pending !== undefined) await client.waitForConsent(pending, { timeoutMs });
-        record.decidedAt = Date.now();
-        if (mode === 'browser') log(`approved after ${((record.decidedAt - record.shownAt) / 1000).toFixed(1)} s`);
+        try {
+          // (Without a remembered consent the example's own retry waits for the decision instead.)
+          if (pending !== undefined) await client.waitForConsent(pending, { timeoutMs });
+        } finally {
+          record.decidedAt = Date.now(); // a denial ends the wait too
+        }
+        if (mode === 'browser')
+          log(`approved after ${((record.decidedAt - record.shownAt) / 1000).toFixed(1)} s`);
       };
     },
   };

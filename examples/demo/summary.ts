@@ -91,19 +91,25 @@ export function callRows(input: SummaryInput): CallRow[] {
       groups.push({ adapter: exchange.adapter, ...named, exchanges: [exchange] });
     }
   }
-  return groups.map(({ adapter, call, request, exchanges }) => {
-    const final = exchanges.at(-1)!;
-    const first = exchanges[0]!;
-    const end = final.endedAt ?? Date.now();
-    const origin = final.url.origin;
-    // The consents this adapter was asked for while the call was under way, at its resource.
-    const waited = input.consents.filter(
-      (c) => c.adapter === adapter && c.resource === origin && c.shownAt >= first.startedAt && c.shownAt <= end,
+  // A consent belongs to the call its agent last started at that resource before the person was asked
+  // (the call that ran into it, which ends there when the person denies).
+  const waits = new Map<number, number>();
+  for (const consent of input.consents) {
+    const index = groups.findLastIndex(
+      (g) =>
+        g.adapter === consent.adapter &&
+        g.exchanges[0]!.url.origin === consent.resource &&
+        g.exchanges[0]!.startedAt <= consent.shownAt,
     );
-    const consentSeconds =
-      waited.length === 0
-        ? undefined
-        : waited.reduce((sum, c) => sum + ((c.decidedAt ?? end) - c.shownAt), 0) / 1000;
+    if (index >= 0) {
+      const waited = (consent.decidedAt ?? Date.now()) - consent.shownAt;
+      waits.set(index, (waits.get(index) ?? 0) + waited);
+    }
+  }
+  return groups.map(({ adapter, call, request, exchanges }, index) => {
+    const final = exchanges.at(-1)!;
+    const waitedMs = waits.get(index);
+    const consentSeconds = waitedMs === undefined ? undefined : waitedMs / 1000;
     const verifiedKind = final.signature === undefined ? undefined : verified.get(final.signature);
     const isVerified = verifiedKind !== undefined && verifiedKind === final.token;
     const status = final.status;
@@ -145,7 +151,23 @@ export function renderTable(rows: readonly CallRow[]): string[] {
       .map((cell, i) => cell.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  return [format(HEADERS), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map((row) => format(cells(row)))];
+  return [
+    format(HEADERS),
+    widths.map((w) => '─'.repeat(w)).join('  '),
+    ...rows.map((row) => format(cells(row))),
+  ];
+}
+
+/** The expected calls an adapter's agent never got through (no successful row names them). */
+export function missingCalls(
+  rows: readonly CallRow[],
+  adapters: readonly { name: string; expects: readonly string[] }[],
+): { adapter: string; call: string }[] {
+  return adapters.flatMap(({ name, expects }) =>
+    expects
+      .filter((call) => !rows.some((row) => row.adapter === name && row.call === call && row.ok))
+      .map((call) => ({ adapter: name, call })),
+  );
 }
 
 /** The one-line total. */

@@ -10,8 +10,10 @@ describe('examples/langchain-agent', () => {
     expect(result.consents).toHaveLength(1);
     const [consent] = result.consents;
     expect(consent).toMatchObject({ type: 'aauth.consent_required', scope: ['documents.write'] });
-    expect(consent?.url).toBe(`${consent?.url?.split('?')[0]}?code=${encodeURIComponent(consent!.code!)}`);
-    expect(lines).toContain(`consent needed for ${consent?.resource} (documents.write): ${consent?.url}`);
+    expect(consent?.interactionUrl).toBe(`${consent?.url}?code=${encodeURIComponent(consent!.code!)}`);
+    expect(lines).toContain(
+      `consent needed for ${consent?.resource} (documents.write): ${consent?.interactionUrl}`,
+    );
 
     // The read went through with the agent token; the model was given the documents.
     expect(JSON.parse(result.listed)).toMatchObject({

@@ -6,8 +6,8 @@ describe('examples/sign-and-verify', () => {
     const lines: string[] = [];
     const result = await main((line) => lines.push(line));
     expect(result).toEqual({ agent: 'aauth:assistant@agents.example', tamperedCode: 'invalid_signature' });
-    expect(lines.some((l) => l.startsWith('Signature-Input: sig=("@method" "@authority" "@path" "@query"'))).toBe(
-      true,
-    );
+    expect(
+      lines.some((l) => l.startsWith('Signature-Input: sig=("@method" "@authority" "@path" "@query"')),
+    ).toBe(true);
   });
 });

@@ -13,4 +13,5 @@ export * from './keys/index.js';
 export * from './signature-key/index.js';
 export * from './tokens/index.js';
 export { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from './util/base64.js';
+export { concatBytes, type ReadStreamOptions, readStreamWithLimit } from './util/read-stream.js';
 export * from './verify-request.js';

@@ -2,6 +2,7 @@
  * Bounded body reading. The signature may cover `content-digest`, so the verifier needs the exact bytes;
  * reading them must never let a client make the server buffer more than the configured limit.
  */
+import { readStreamWithLimit } from '@aauth-kit/core';
 import { PayloadTooLargeError } from './errors.js';
 
 function tooLarge(limit: number): PayloadTooLargeError {
@@ -15,17 +16,6 @@ export function checkDeclaredLength(contentLength: string | null | undefined, li
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
 }
 
-export function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
 /**
  * Read a WHATWG Request's body without consuming it (a clone is read, so the handler can still read the
  * original). Returns null when the request has no body.
@@ -35,23 +25,6 @@ export async function readRequestBody(request: Request, limit: number): Promise<
   checkDeclaredLength(request.headers.get('content-length'), limit);
   const body = request.clone().body;
   if (body === null) return null;
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > limit) {
-        // Not awaited: cancelling one branch of a tee settles only once the other branch is cancelled too.
-        reader.cancel().catch(() => undefined);
-        throw tooLarge(limit);
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  return concat(chunks, total);
+  // Cancelling one branch of a tee settles only once the other branch is cancelled too: do not await it.
+  return readStreamWithLimit(body, { limit, tooLarge: () => tooLarge(limit), awaitCancel: false });
 }

@@ -6,6 +6,7 @@
 
 export type { AuthorizationRequestBody } from './authorization-endpoint.js';
 export { AUTHORIZATION_ROUTE, parseAuthorizationRequest } from './authorization-endpoint.js';
+export { readRequestBody } from './body.js';
 export {
   ACCEPTABLE_KINDS,
   ACCEPTED_SIGNATURE_SCHEMES,

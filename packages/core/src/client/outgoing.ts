@@ -4,7 +4,9 @@
  * Streams are read up to `maxBodyBytes`; a longer body is a ProtocolError (it could not be re-sent after
  * a challenge).
  */
+
 import { InvalidArgumentError } from '../errors.js';
+import { readStreamWithLimit } from '../util/read-stream.js';
 import { ProtocolError } from './errors.js';
 import { abortedError } from './timers.js';
 
@@ -42,43 +44,23 @@ function isReadableStream(value: unknown): value is ReadableStream {
   return typeof ReadableStream !== 'undefined' && value instanceof ReadableStream;
 }
 
-async function readLimited(
+function readLimited(
   stream: ReadableStream<Uint8Array>,
   limit: number,
   signal: AbortSignal | undefined,
   url: string,
 ): Promise<Uint8Array> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      if (signal?.aborted) throw abortedError(signal, 'reading the request body');
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > limit) {
-        throw new ProtocolError(
-          `request body exceeds ${limit} bytes; the client must buffer bodies to re-send them after a challenge`,
-          { url },
-        );
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    await reader.cancel().catch(() => undefined);
-    throw error;
-  } finally {
-    reader.releaseLock();
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return readStreamWithLimit(stream, {
+    limit,
+    tooLarge: () =>
+      new ProtocolError(
+        `request body exceeds ${limit} bytes; the client must buffer bodies to re-send them after a challenge`,
+        { url },
+      ),
+    ...(signal === undefined
+      ? {}
+      : { signal, aborted: () => abortedError(signal, 'reading the request body') }),
+  });
 }
 
 const NORMALIZED_METHODS: ReadonlySet<string> = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);

@@ -4,8 +4,10 @@
  * failures to TimeoutError / AbortedError / NetworkError, and is reported through `onEvent` and the
  * debug sink.
  */
+
 import { HEADER } from '../constants.js';
 import { AAuthError, NetworkError, TimeoutError } from '../errors.js';
+import { readStreamWithLimit } from '../util/read-stream.js';
 import type { DebugSink } from './debug.js';
 import { ProtocolError } from './errors.js';
 import { abortedError, timedSignal } from './timers.js';
@@ -56,31 +58,11 @@ export async function readBounded(response: Response, limit: number, url: string
     });
   }
   if (response.body === null) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > limit) {
-        await reader.cancel().catch(() => undefined);
-        throw new ProtocolError(`response body exceeds ${limit} bytes`, { status: response.status, url });
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return readStreamWithLimit(response.body, {
+    limit,
+    tooLarge: () =>
+      new ProtocolError(`response body exceeds ${limit} bytes`, { status: response.status, url }),
+  });
 }
 
 /** Drops a response body we will not read, so the connection can be reused. */

@@ -19,6 +19,7 @@ import {
   PROBLEM_CODE,
   type Resource,
   type RouteRequirement,
+  readRequestBody,
 } from '@aauth-kit/resource';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { describeMessages, parseErrorResponse, parseJson } from '../jsonrpc.js';
@@ -120,39 +121,6 @@ function batchConflict(): Response {
   );
 }
 
-/** Reads a clone of the body, refusing more than `limit` bytes. */
-async function readBody(request: Request, limit: number): Promise<Uint8Array | null> {
-  if (request.body === null) return null;
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    throw new PayloadTooLargeError(limit, `request body exceeds ${limit} bytes`);
-  }
-  const reader = request.clone().body!.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > limit) {
-        reader.cancel().catch(() => undefined);
-        throw new PayloadTooLargeError(limit, `request body exceeds ${limit} bytes`);
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
 /** Parsed JSON of a body; `invalid` for bytes that are not UTF-8 JSON. */
 function parseBody(body: Uint8Array | null): { message: unknown } | 'invalid' {
   if (body === null || body.byteLength === 0) return { message: undefined };
@@ -209,7 +177,7 @@ export function createMcpVerifier(resource: Resource, options: AAuthMcpOptions =
         body =
           verifyOptions.body !== undefined
             ? verifyOptions.body
-            : await readBody(request, resource.maxBodyBytes);
+            : await readRequestBody(request, resource.maxBodyBytes);
       } catch (error) {
         if (error instanceof PayloadTooLargeError)
           return { ok: false, response: payloadTooLargeResponse(error) };

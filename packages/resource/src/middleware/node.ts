@@ -4,8 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { InvalidArgumentError, NetworkError } from '@aauth-kit/core';
-import { checkDeclaredLength, concat } from '../body.js';
+import { concatBytes, InvalidArgumentError, NetworkError } from '@aauth-kit/core';
+import { checkDeclaredLength } from '../body.js';
 import { PROBLEM_CODE } from '../constants.js';
 import { PayloadTooLargeError } from '../errors.js';
 import { problemResponse } from '../responses.js';
@@ -68,7 +68,7 @@ export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8
     }
     function onEnd(): void {
       cleanup();
-      resolve(concat(chunks, total));
+      resolve(concatBytes(chunks, total));
     }
     function onError(cause: Error): void {
       cleanup();
