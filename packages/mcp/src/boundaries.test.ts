@@ -59,7 +59,12 @@ const CORE_ALLOWED = new Set([
   'Interaction',
   'createProblem',
 ]);
-const WORKSPACE_ALLOWED = new Set(['@aauth-kit/core', '@aauth-kit/resource', '@aauth-kit/resource/node']);
+const WORKSPACE_ALLOWED = new Set([
+  '@aauth-kit/core',
+  '@aauth-kit/resource',
+  '@aauth-kit/resource/node',
+  '@aauth-kit/resource/express',
+]);
 
 describe('package boundaries', () => {
   const files = sources(SRC);

@@ -8,10 +8,9 @@
  * Mount it before `express.json()`: the signature covers `content-digest`, which needs the exact body
  * bytes (a `Buffer` from `express.raw()` or a string from `express.text()` works too).
  */
-import type { IncomingMessage } from 'node:http';
-import { ConfigurationError } from '@aauth-kit/core';
 import { type AAuthIdentity, PayloadTooLargeError, type Resource } from '@aauth-kit/resource';
-import { announcesBody, readNodeBody, sendWebResponse, toWebRequest } from '@aauth-kit/resource/node';
+import { readExpressBody } from '@aauth-kit/resource/express';
+import { sendWebResponse, toWebRequest } from '@aauth-kit/resource/node';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type {
   Request as ExpressRequest,
@@ -32,21 +31,6 @@ declare global {
   }
 }
 
-/** The raw body bytes: from an earlier raw/text parser, or read from the stream; null without a body. */
-async function rawBody(req: ExpressRequest & IncomingMessage, limit: number): Promise<Uint8Array | null> {
-  const parsed: unknown = req.body;
-  if (parsed instanceof Uint8Array) return parsed;
-  if (typeof parsed === 'string') return Buffer.from(parsed, 'utf8');
-  if (!announcesBody(req)) return null;
-  if (req.readableEnded) {
-    throw new ConfigurationError(
-      'aauthMcp(): the request body was consumed by a parser that kept no raw bytes; mount aauthMcp() ' +
-        'before express.json(), or use express.raw()',
-    );
-  }
-  return readNodeBody(req, limit);
-}
-
 /** Express middleware verifying MCP requests with AAuth (see the module comment). */
 export function aauthMcp(resource: Resource, options: AAuthMcpOptions = {}): RequestHandler {
   const verifier = createMcpVerifier(resource, options);
@@ -54,7 +38,7 @@ export function aauthMcp(resource: Resource, options: AAuthMcpOptions = {}): Req
     const run = async (): Promise<void> => {
       let body: Uint8Array | null;
       try {
-        body = await rawBody(req, resource.maxBodyBytes);
+        body = await readExpressBody(req, resource.maxBodyBytes, 'aauthMcp()');
       } catch (error) {
         if (!(error instanceof PayloadTooLargeError)) throw error;
         res.setHeader('connection', 'close');

@@ -33,20 +33,28 @@ declare global {
   }
 }
 
-/** The raw body bytes, from a previous raw/text parser or from the stream; null when there is none. */
-async function rawBody(req: ExpressRequest & IncomingMessage, limit: number): Promise<Uint8Array | null> {
+/**
+ * The raw body bytes, from a previous raw/text parser or from the stream (at most `limit` bytes,
+ * else PayloadTooLargeError); null when there is none. Read bytes are left on `req.body` so parsers
+ * mounted later (which see an already-read stream and skip) leave the handlers something to read.
+ * `middleware` names the caller in the error for a body a JSON parser consumed first.
+ */
+export async function readExpressBody(
+  req: ExpressRequest & IncomingMessage,
+  limit: number,
+  middleware = 'aauth()',
+): Promise<Uint8Array | null> {
   const parsed: unknown = req.body;
   if (parsed instanceof Uint8Array) return parsed;
   if (typeof parsed === 'string') return Buffer.from(parsed, 'utf8');
   if (!announcesBody(req)) return null;
   if (req.readableEnded) {
     throw new ConfigurationError(
-      'aauth(): the request body was consumed by a parser that kept no raw bytes; mount aauth() before ' +
-        'express.json()/urlencoded(), or use express.raw()',
+      `${middleware}: the request body was consumed by a parser that kept no raw bytes; mount ${middleware} ` +
+        'before express.json()/urlencoded(), or use express.raw()',
     );
   }
   const bytes = await readNodeBody(req, limit);
-  // Downstream handlers get the raw bytes (parsers mounted later see an already-read stream and skip).
   req.body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return bytes;
 }
@@ -58,7 +66,7 @@ export function aauth(resource: Resource, route: RouteRequirement): RequestHandl
     const run = async (): Promise<void> => {
       let body: Uint8Array | null;
       try {
-        body = await rawBody(req, resource.maxBodyBytes);
+        body = await readExpressBody(req, resource.maxBodyBytes);
       } catch (error) {
         if (!(error instanceof PayloadTooLargeError)) throw error;
         await sendWebResponse(res, problemResponse(413, PROBLEM_CODE.payloadTooLarge, error.message));
