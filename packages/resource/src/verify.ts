@@ -104,8 +104,30 @@ function presentedToken(signature: VerifiedSignature): VerifiedToken | undefined
   return typeof full.cnfThumbprint === 'string' ? full : undefined;
 }
 
+/** Order of the P-256 group. */
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+/**
+ * ECDSA signatures are malleable: (r, n − s) verifies wherever (r, s) does, so a replayed ES256 request
+ * could be re-encoded past a store keyed on raw bytes. Key on the low-s form instead.
+ */
+function canonicalSignature(alg: string, signature: Uint8Array): Uint8Array {
+  if (alg !== 'ES256' || signature.byteLength !== 64) return signature;
+  let s = 0n;
+  for (let i = 32; i < 64; i++) s = (s << 8n) | BigInt(signature[i] ?? 0);
+  if (s <= P256_N / 2n) return signature;
+  const out = new Uint8Array(signature);
+  let low = P256_N - s;
+  for (let i = 63; i >= 32; i--) {
+    out[i] = Number(low & 0xffn);
+    low >>= 8n;
+  }
+  return out;
+}
+
 function replayKey(signature: VerifiedSignature): string {
-  return `${signature.resolved.key.thumbprint}.${encodeBase64Url(signature.signature)}`;
+  const { key } = signature.resolved;
+  return `${key.thumbprint}.${encodeBase64Url(canonicalSignature(key.alg, signature.signature))}`;
 }
 
 function union(first: readonly string[], second: readonly string[]): string[] {

@@ -50,6 +50,14 @@ export function createAgentRequestVerifier(ctx: DevServerContext): AgentRequestV
         'the agent token does not name this Person Server in "ps"',
       );
     }
+    // P11 #agent-tokens: a PS rejects token requests signed by a sub-agent; its parent asks for it.
+    if (claims.parent_agent !== undefined) {
+      throw new HttpProblemError(
+        403,
+        PROBLEM_CODE.invalidRequest,
+        'a sub-agent (agent token with parent_agent) may not call the Person Server itself; its parent sends subagent_token',
+      );
+    }
     return {
       agentId: String(claims.sub),
       agentProvider: String(claims.iss),
