@@ -3,15 +3,10 @@
  * agent client's public API (and error classes) from @aauth-kit/core, never signing, header codecs,
  * token or discovery internals, and never spell wire details themselves.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importsOf, sourceFiles, withoutComments } from '../../../test/support/source-boundaries.js';
 
-const SRC = new URL('.', import.meta.url).pathname;
-
-const sources = readdirSync(SRC)
-  .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
-  .map((name) => ({ name, text: readFileSync(join(SRC, name), 'utf8') }));
+const sources = sourceFiles(new URL('.', import.meta.url));
 
 /** Names of @aauth-kit/core this package may use: the client API and its errors. */
 const ALLOWED_CORE_NAMES = new Set([
@@ -36,25 +31,6 @@ const ALLOWED_MODULES = [
   /^\.\/[a-z-]+\.js$/,
 ];
 
-function imports(text: string): { names: string[]; from: string }[] {
-  const found: { names: string[]; from: string }[] = [];
-  const pattern = /(?:import|export)\s+(?:type\s+)?(?:\{([^}]*)\}|[\w*\s]+)\s+from\s+'([^']+)'/g;
-  for (const match of text.matchAll(pattern)) {
-    const names = (match[1] ?? '')
-      .split(',')
-      .map((part) =>
-        part
-          .replace(/^\s*type\s+/, '')
-          .trim()
-          .split(/\s+as\s+/)[0]!
-          .trim(),
-      )
-      .filter(Boolean);
-    found.push({ names, from: match[2]! });
-  }
-  return found;
-}
-
 describe('no protocol logic in @aauth-kit/langchain', () => {
   it('has sources to check', () => {
     expect(sources.map((s) => s.name)).toEqual(
@@ -64,7 +40,7 @@ describe('no protocol logic in @aauth-kit/langchain', () => {
 
   it('imports only allowed modules, and from core only the client API and its errors', () => {
     for (const source of sources) {
-      for (const { names, from } of imports(source.text)) {
+      for (const { names, specifier: from } of importsOf(source)) {
         expect(
           ALLOWED_MODULES.some((allowed) => allowed.test(from)),
           `${source.name} imports ${from}`,
@@ -85,7 +61,7 @@ describe('no protocol logic in @aauth-kit/langchain', () => {
       /setTimeout|setInterval/,
     ];
     for (const source of sources) {
-      const code = source.text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      const code = withoutComments(source.text);
       for (const pattern of forbidden) {
         expect(pattern.test(code), `${source.name} matches ${pattern}`).toBe(false);
       }

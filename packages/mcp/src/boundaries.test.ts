@@ -3,50 +3,8 @@
  * @aauth-kit/core (and verification to @aauth-kit/resource). This guard reads the package's sources
  * and fails when one reaches past the public client/resource APIs.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const SRC = new URL('.', import.meta.url).pathname;
-
-function sources(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== '__fixtures__') files.push(...sources(path));
-    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
-      files.push(path);
-    }
-  }
-  return files;
-}
-
-interface ImportStatement {
-  file: string;
-  specifier: string;
-  names: string[];
-}
-
-function imports(file: string): ImportStatement[] {
-  const text = readFileSync(file, 'utf8');
-  const found: ImportStatement[] = [];
-  const pattern = /(?:import|export)\s+(type\s+)?(?:\{([^}]*)\}|\*(?:\s+as\s+\w+)?|\w+)\s+from\s+'([^']+)'/g;
-  for (const match of text.matchAll(pattern)) {
-    const names = (match[2] ?? '')
-      .split(',')
-      .map(
-        (name) =>
-          name
-            .trim()
-            .replace(/^type\s+/, '')
-            .split(/\s+as\s+/)[0]!,
-      )
-      .filter((name) => name !== '');
-    found.push({ file: relative(SRC, file), specifier: match[3]!, names });
-  }
-  return found;
-}
+import { importsOf, sourceFiles, withoutComments } from '../../../test/support/source-boundaries.js';
 
 /** The core API the adapter may use: the agent client's public surface, errors and a problem builder. */
 const CORE_ALLOWED = new Set([
@@ -67,11 +25,11 @@ const WORKSPACE_ALLOWED = new Set([
 ]);
 
 describe('package boundaries', () => {
-  const files = sources(SRC);
-  const all = files.flatMap(imports);
+  const files = sourceFiles(new URL('.', import.meta.url));
+  const all = files.flatMap(importsOf);
 
   it('finds the sources it guards', () => {
-    expect(files.map((f) => relative(SRC, f))).toEqual(
+    expect(files.map((f) => f.name)).toEqual(
       expect.arrayContaining([
         'client/with-aauth.ts',
         'server/verify.ts',
@@ -96,9 +54,7 @@ describe('package boundaries', () => {
   it('never builds or reads AAuth protocol headers, and runs no polling timers of its own', () => {
     const offending: string[] = [];
     for (const file of files) {
-      const code = readFileSync(file, 'utf8')
-        .replace(/\/\*[\s\S]*?\*\//g, '')
-        .replace(/^\s*\/\/.*$/gm, '');
+      const code = withoutComments(file.text);
       const checks: [RegExp, string][] = [
         [
           /['"`](aauth-requirement|signature-input|signature-key|signature|signature-error|content-digest|aauth-access)['"`]/i,
@@ -111,8 +67,7 @@ describe('package boundaries', () => {
         [/\b(setTimeout|setInterval)\s*\(/, 'timer'],
         [/\bpollConsentOnce\b/, 'hand-rolled polling'],
       ];
-      for (const [pattern, what] of checks)
-        if (pattern.test(code)) offending.push(`${relative(SRC, file)}: ${what}`);
+      for (const [pattern, what] of checks) if (pattern.test(code)) offending.push(`${file.name}: ${what}`);
     }
     expect(offending).toEqual([]);
   });
