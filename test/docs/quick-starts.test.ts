@@ -138,7 +138,7 @@ describe('README quick starts', () => {
     const program = ts.createProgram(files, { ...config.options, noEmit: true, incremental: false });
     const diagnostics = ts
       .getPreEmitDiagnostics(program)
-      .filter((d) => d.file !== undefined && d.file.fileName.endsWith(GENERATED))
+      .filter((d) => d.file?.fileName.endsWith(GENERATED) === true)
       .map((d) => {
         const where = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
         return `${d.file!.fileName.slice(root.length + 1)}:${where.line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
