@@ -96,3 +96,16 @@ describe('ConsentRegistry', () => {
     expect(registry.firstAnnouncement({ ...approval, pendingId: 'q' })).toBe(true);
   });
 });
+
+describe('consent registry bounds', () => {
+  it('drops expired records of other keys when a new one is added (abandoned consents do not pile up)', () => {
+    const registry = new ConsentRegistry();
+    const abandoned = createRecord(init({ registryKey: 'old', kind: 'resource', now: 1000, timeoutMs: 10 }));
+    registry.add(abandoned);
+    const fresh = createRecord(init({ registryKey: 'new', now: 5000 }));
+    registry.add(fresh);
+    expect(registry.byId(abandoned.handle.id)).toBeUndefined();
+    expect(registry.resourceHeldCount()).toBe(0);
+    expect(registry.byId(fresh.handle.id)).toBe(fresh);
+  });
+});

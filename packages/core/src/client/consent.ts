@@ -149,6 +149,10 @@ export class ConsentRegistry {
   }
 
   add(record: PendingRecord): void {
+    // Records are otherwise dropped only when their own key is looked up again: sweep the expired ones
+    // (abandoned consents, held calls never re-run) so a long-running agent does not accumulate them.
+    const now = record.handle.createdAt;
+    for (const stale of [...this.#byId.values()]) if (now >= stale.handle.expiresAt) this.remove(stale);
     const previous = this.#byKey.get(record.registryKey);
     if (previous !== undefined && previous !== record) this.#byId.delete(previous.handle.id);
     this.#byKey.set(record.registryKey, record);

@@ -170,6 +170,7 @@ export class TokenBroker {
     url: string,
     fallbackScope: readonly string[],
     presentedSub: string | undefined,
+    resourceTokenAud?: unknown,
   ): Promise<StoredToken> {
     const field = kind === 'person' ? 'person_token' : 'auth_token';
     const nowMs = this.#o.now();
@@ -178,6 +179,7 @@ export class TokenBroker {
       resource: parts.resource,
       thumbprint: parts.thumbprint,
       ...(presentedSub === undefined ? {} : { sub: presentedSub }),
+      ...(resourceTokenAud === undefined ? {} : { resourceTokenAud }),
       nowSeconds: Math.floor(nowMs / 1000),
       url,
     });
@@ -208,6 +210,7 @@ export class TokenBroker {
     parts: CacheKeyParts,
     fallbackScope: readonly string[],
     presentedSub: string | undefined,
+    resourceTokenAud?: unknown,
   ): PendingRecord['complete'] {
     return async (final: FinalAnswer) => {
       const json = jsonObject(final.body);
@@ -217,7 +220,15 @@ export class TokenBroker {
           url: final.response.url || undefined,
         });
       }
-      const stored = await this.#store(kind, json, parts, final.response.url, fallbackScope, presentedSub);
+      const stored = await this.#store(
+        kind,
+        json,
+        parts,
+        final.response.url,
+        fallbackScope,
+        presentedSub,
+        resourceTokenAud,
+      );
       return { token: stored.token, stored };
     };
   }
@@ -239,42 +250,44 @@ export class TokenBroker {
     if (cached !== undefined && cached.token !== rejected) return cached;
     const record = this.#o.registry.get(key, this.#o.now());
     if (record !== undefined) return this.#resume(record, mode, signal);
-    return this.#tokenFlights.run(
-      key,
-      async (flightSignal) => {
-        const ps = this.personServerFor(agent);
-        const endpoints = await this.#o.personServers.endpoints(ps, flightSignal);
-        const payload: Record<string, unknown> = { resource: parts.resource };
-        if (this.#o.capabilities.length > 0) payload.capabilities = [...this.#o.capabilities];
-        if (parts.mission !== undefined) payload.mission_s256 = parts.mission;
-        const answer = await this.#o.personServers.post(
-          'person-token',
-          endpoints.personTokenEndpoint,
-          payload,
-          flightSignal,
-        );
-        if (answer.type === 'done') {
-          return this.#store('person', answer.json, parts, answer.url.href, [], undefined);
-        }
-        const created = createRecord({
-          kind: 'person-token',
-          server: 'person-server',
-          registryKey: key,
-          resource: parts.resource,
-          scope: [],
-          mission: parts.mission,
-          pollUrl: answer.answer.pollUrl,
-          retryAfterMs: answer.answer.retryAfterMs,
-          now: this.#o.now(),
-          timeoutMs: this.#o.consentTimeoutMs,
-          pollOptions: this.#o.pollOptions,
-          credential: this.#agentPoller(),
-          complete: this.#completeWithToken('person', parts, [], undefined),
-        });
-        return this.#begin(created, answer.answer, mode, flightSignal);
-      },
-      signal,
-    );
+    return this.#tokenFlights
+      .run(
+        key,
+        async (flightSignal) => {
+          const ps = this.personServerFor(agent);
+          const endpoints = await this.#o.personServers.endpoints(ps, flightSignal);
+          const payload: Record<string, unknown> = { resource: parts.resource };
+          if (this.#o.capabilities.length > 0) payload.capabilities = [...this.#o.capabilities];
+          if (parts.mission !== undefined) payload.mission_s256 = parts.mission;
+          const answer = await this.#o.personServers.post(
+            'person-token',
+            endpoints.personTokenEndpoint,
+            payload,
+            flightSignal,
+          );
+          if (answer.type === 'done') {
+            return this.#store('person', answer.json, parts, answer.url.href, [], undefined);
+          }
+          const created = createRecord({
+            kind: 'person-token',
+            server: 'person-server',
+            registryKey: key,
+            resource: parts.resource,
+            scope: [],
+            mission: parts.mission,
+            pollUrl: answer.answer.pollUrl,
+            retryAfterMs: answer.answer.retryAfterMs,
+            now: this.#o.now(),
+            timeoutMs: this.#o.consentTimeoutMs,
+            pollOptions: this.#o.pollOptions,
+            credential: this.#agentPoller(),
+            complete: this.#completeWithToken('person', parts, [], undefined),
+          });
+          return this.#begin(created, answer.answer, flightSignal);
+        },
+        signal,
+      )
+      .catch((error: unknown) => this.#inMode(error, mode, signal));
   }
 
   /** A usable auth token for a checked resource token: cache, remembered consent, or one PS request. */
@@ -286,69 +299,94 @@ export class TokenBroker {
     if (cached !== undefined && cached.token !== presented.token) return cached;
     const record = this.#o.registry.get(key, this.#o.now());
     if (record !== undefined) return this.#resume(record, mode, signal);
-    return this.#tokenFlights.run(
-      key,
-      async (flightSignal) => {
-        const agent = await this.#o.credentials.get(flightSignal);
-        const ps = this.personServerFor(agent);
-        const endpoints = await this.#o.personServers.endpoints(ps, flightSignal);
-        const payload: Record<string, unknown> = {
-          resource_token: checked.raw,
-          presented_token: presented.token,
-        };
-        const justification =
-          request.justification ??
-          this.#o.justification?.({ resource: parts.resource, scope: [...checked.scope] });
-        if (justification !== undefined && justification !== '') payload.justification = justification;
-        if (checked.loginHint !== undefined) payload.login_hint = checked.loginHint;
-        if (this.#o.capabilities.length > 0) payload.capabilities = [...this.#o.capabilities];
-        const answer = await this.#o.personServers.post(
-          'auth-token',
-          endpoints.authTokenEndpoint,
-          payload,
-          flightSignal,
-        );
-        if (answer.type === 'done') {
-          return this.#store('auth', answer.json, parts, answer.url.href, checked.scope, presented.sub);
-        }
-        const created = createRecord({
-          kind: 'auth-token',
-          server: 'person-server',
-          registryKey: key,
-          resource: parts.resource,
-          scope: checked.scope,
-          mission: parts.mission,
-          pollUrl: answer.answer.pollUrl,
-          retryAfterMs: answer.answer.retryAfterMs,
-          now: this.#o.now(),
-          timeoutMs: this.#o.consentTimeoutMs,
-          pollOptions: this.#o.pollOptions,
-          credential: this.#agentPoller(),
-          complete: this.#completeWithToken('auth', parts, checked.scope, presented.sub),
-        });
-        return this.#begin(created, answer.answer, mode, flightSignal);
-      },
-      signal,
-    );
+    return this.#tokenFlights
+      .run(
+        key,
+        async (flightSignal) => {
+          const agent = await this.#o.credentials.get(flightSignal);
+          const ps = this.personServerFor(agent);
+          const endpoints = await this.#o.personServers.endpoints(ps, flightSignal);
+          const payload: Record<string, unknown> = {
+            resource_token: checked.raw,
+            presented_token: presented.token,
+          };
+          const justification =
+            request.justification ??
+            this.#o.justification?.({ resource: parts.resource, scope: [...checked.scope] });
+          if (justification !== undefined && justification !== '') payload.justification = justification;
+          if (checked.loginHint !== undefined) payload.login_hint = checked.loginHint;
+          if (this.#o.capabilities.length > 0) payload.capabilities = [...this.#o.capabilities];
+          const answer = await this.#o.personServers.post(
+            'auth-token',
+            endpoints.authTokenEndpoint,
+            payload,
+            flightSignal,
+          );
+          if (answer.type === 'done') {
+            return this.#store(
+              'auth',
+              answer.json,
+              parts,
+              answer.url.href,
+              checked.scope,
+              presented.sub,
+              checked.info.claims.aud,
+            );
+          }
+          const created = createRecord({
+            kind: 'auth-token',
+            server: 'person-server',
+            registryKey: key,
+            resource: parts.resource,
+            scope: checked.scope,
+            mission: parts.mission,
+            pollUrl: answer.answer.pollUrl,
+            retryAfterMs: answer.answer.retryAfterMs,
+            now: this.#o.now(),
+            timeoutMs: this.#o.consentTimeoutMs,
+            pollOptions: this.#o.pollOptions,
+            credential: this.#agentPoller(),
+            complete: this.#completeWithToken(
+              'auth',
+              parts,
+              checked.scope,
+              presented.sub,
+              checked.info.claims.aud,
+            ),
+          });
+          return this.#begin(created, answer.answer, flightSignal);
+        },
+        signal,
+      )
+      .catch((error: unknown) => this.#inMode(error, mode, signal));
   }
 
-  /** Registers a new pending consent, applies its first 202 (announcing it), then waits or throws. */
+  /**
+   * The shared flight never waits (its joiners may run in different modes): a caller in 'wait' mode
+   * turns its ConsentRequiredError into a wait on the consent the flight registered.
+   */
+  async #inMode(error: unknown, mode: ConsentMode, signal: AbortSignal | undefined): Promise<StoredToken> {
+    if (mode !== 'wait' || !(error instanceof ConsentRequiredError)) throw error;
+    const record = this.#o.registry.byId(error.pending.id);
+    if (record === undefined) throw error;
+    return this.#resume(record, 'wait', signal);
+  }
+
+  /**
+   * Registers a new pending consent, applies its first 202 (announcing it), answers a clarification,
+   * then throws ConsentRequiredError; each caller applies its own mode (#inMode).
+   */
   async #begin(
     record: PendingRecord,
     answer: Parameters<typeof absorbDeferred>[2],
-    mode: ConsentMode,
     signal: AbortSignal | undefined,
   ): Promise<StoredToken> {
     this.#o.registry.add(record);
     await absorbDeferred(this.#o.deferred, record, answer, signal);
-    if (mode === 'throw') {
-      // A clarification is answered by the agent itself; only then is there anything to wait for.
-      const completion = await this.pollOnce(record, signal, false);
-      if (completion !== undefined) return completion.stored!;
-      throw this.consentRequired(record);
-    }
-    const completion = await this.wait(record, signal);
-    return completion.stored!;
+    // A clarification is answered by the agent itself; only then is there anything to wait for.
+    const completion = await this.pollOnce(record, signal, false);
+    if (completion !== undefined) return completion.stored!;
+    throw this.consentRequired(record);
   }
 
   async #resume(

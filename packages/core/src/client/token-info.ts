@@ -83,6 +83,8 @@ export interface IssuedTokenExpectations {
   thumbprint: string;
   /** `sub` of the token presented to the resource (auth tokens: must match, P11 §4.4). */
   sub?: string;
+  /** `aud` of the resource token an auth token was requested with: the token's `iss` must be in it. */
+  resourceTokenAud?: unknown;
   nowSeconds: number;
   url: string;
 }
@@ -91,7 +93,8 @@ const EXPECTED_TYP = { person: TOKEN_TYPE.person, auth: TOKEN_TYPE.auth } as con
 
 /**
  * Checks a person or auth token the PS returned (P11 #auth-token-response-verification): right `typ`,
- * `aud` = the resource, `cnf.jwk` = our key, `sub` = the presented token's, `exp` in the future.
+ * `aud` = the resource, `cnf.jwk` = our key, `sub` = the presented token's, `iss` = the resource token's
+ * `aud` (when known), `exp` in the future.
  */
 export function checkIssuedToken(raw: unknown, expect: IssuedTokenExpectations): TokenInfo {
   const what = `${expect.kind} token from the person server`;
@@ -102,6 +105,12 @@ export function checkIssuedToken(raw: unknown, expect: IssuedTokenExpectations):
   if (info.cnfThumbprint !== expect.thumbprint) throw fail('is not bound to this agent key');
   if (expect.sub !== undefined && info.sub !== undefined && info.sub !== expect.sub) {
     throw fail('names another person than the presented token');
+  }
+  if (
+    expect.resourceTokenAud !== undefined &&
+    (info.iss === undefined || !audienceHas(expect.resourceTokenAud, info.iss))
+  ) {
+    throw fail(`has iss ${String(info.iss)}, not the resource token's aud`);
   }
   if (info.exp === undefined || info.exp <= expect.nowSeconds) throw fail('is already expired');
   return info;

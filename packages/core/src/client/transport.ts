@@ -8,7 +8,7 @@
 import { HEADER } from '../constants.js';
 import { AAuthError, NetworkError, TimeoutError } from '../errors.js';
 import { readStreamWithLimit } from '../util/read-stream.js';
-import type { DebugSink } from './debug.js';
+import { type DebugSink, scrub } from './debug.js';
 import { ProtocolError } from './errors.js';
 import { abortedError, timedSignal } from './timers.js';
 import type { AAuthEvent, AAuthStep } from './types.js';
@@ -108,12 +108,18 @@ export class Transport {
         method,
         headers: request.headers,
         signal: timed.signal,
+        // A signature (and the token in Signature-Key, the body with its tokens) is bound to this one
+        // request: never let fetch replay it to a redirect target, which may be another origin. The 3xx
+        // is handed back (resource calls return it, PS calls fail typed); 'error' stays 'error'.
+        redirect: request.passthrough?.redirect === 'error' ? 'error' : 'manual',
       };
       if (request.body !== null) init.body = request.body as Uint8Array<ArrayBuffer>;
       const response = await this.#options.fetch(href, init);
       const body = readBody === false ? undefined : await readBounded(response, readBody, href);
       const durationMs = this.#options.now() - started;
-      const requirement = response.headers.get(HEADER.aauthRequirement) ?? undefined;
+      // Scrubbed: an `auth-token` requirement carries a whole resource token (observers see a prefix).
+      const rawRequirement = response.headers.get(HEADER.aauthRequirement);
+      const requirement = rawRequirement === null ? undefined : scrub(rawRequirement);
       this.#emit({
         ...base,
         phase: 'response',

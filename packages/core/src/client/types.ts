@@ -106,7 +106,7 @@ export interface AAuthEvent {
   token?: 'agent' | 'person' | 'auth';
   status?: number;
   durationMs?: number;
-  /** `AAuth-Requirement` value of the response, if any. */
+  /** `AAuth-Requirement` value of the response, if any, with tokens cut to a prefix (never a full resource token). */
   requirement?: string;
   /** Error code (`ERR_TIMEOUT`, `ERR_NETWORK`, `ERR_ABORTED`) for `phase: 'error'`. */
   error?: string;
