@@ -73,8 +73,22 @@ export const PROBLEM_CODE = {
   payloadTooLarge: 'payload_too_large',
   /** 405 at the authorization endpoint. */
   methodNotAllowed: 'method_not_allowed',
+  /** 401 + AAuth-Requirement: agent-token: the AAuth-Access session token is not usable (see README). */
+  invalidSession: 'invalid_session',
 } as const;
 export type ProblemCode = (typeof PROBLEM_CODE)[keyof typeof PROBLEM_CODE];
 
 /** RFC 6749 §3.3 scope-token characters: %x21 / %x23-5B / %x5D-7E. */
 export const SCOPE_TOKEN_PATTERN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** `AAuth-Access` session tokens (P11 #aauth-access). */
+export const SESSION_DEFAULTS = {
+  /** Lifetime of a session token, seconds. */
+  lifetimeSeconds: 3600,
+  /** Longest lifetime `sessions.lifetimeSeconds` accepts (30 days). */
+  maxLifetimeSeconds: 30 * 24 * 3600,
+  /** Entries kept by the in-memory session store. */
+  maxEntries: 10_000,
+  /** Random bytes per token: 256 bits, base64url-encoded (a token68). */
+  tokenBytes: 32,
+} as const;

@@ -61,3 +61,13 @@ export class AuthorizationRequestError extends AAuthError {
     this.error = error;
   }
 }
+
+/**
+ * The `Authorization: AAuth <token>` session token is malformed, unknown, expired or bound to another agent
+ * key (P11 #aauth-access). The signature and agent token verified, so this is not a Signature-Error: a 401
+ * `invalid_session` problem with `AAuth-Requirement: requirement=agent-token` (start over with the agent
+ * token alone).
+ */
+export class InvalidSessionError extends AAuthError {
+  static override readonly code = 'ERR_INVALID_SESSION';
+}

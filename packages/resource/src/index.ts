@@ -15,12 +15,14 @@ export {
   MEDIA_TYPE,
   PROBLEM_CODE,
   type ProblemCode,
+  SESSION_DEFAULTS,
   WELL_KNOWN_PATH,
 } from './constants.js';
 export {
   AuthorizationRequestError,
   AuthorizationRequiredError,
   type ChallengeRequirement,
+  InvalidSessionError,
   PayloadTooLargeError,
   UntrustedPersonServerError,
 } from './errors.js';
@@ -29,9 +31,17 @@ export { createMemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStor
 export { createResource } from './resource.js';
 export { resourceTokenClaims } from './resource-token.js';
 export { decide, type NormalizedRoute, normalizeRoute, type RouteDecision } from './route.js';
+export {
+  createMemorySessionStore,
+  type MemorySessionStoreOptions,
+  type SessionRecord,
+  type SessionStore,
+} from './session-store.js';
+export { sessionTokenId } from './sessions.js';
 export type { IssuerPolicy } from './trust.js';
 export type {
   AAuthIdentity,
+  AAuthSession,
   AcceptableTokenKind,
   IssueResourceTokenInput,
   Jwks,
@@ -40,6 +50,7 @@ export type {
   ResourceMetadataInput,
   ResourceOptions,
   RouteRequirement,
+  SessionOptions,
   VerifyOptions,
   VerifyOutcome,
 } from './types.js';

@@ -21,10 +21,13 @@ import {
   CONDITIONAL_COMPONENTS,
   DEFAULTS,
   MAX_RESOURCE_TOKEN_LIFETIME_SECONDS,
+  SESSION_DEFAULTS,
 } from './constants.js';
 import { buildMetadata } from './metadata.js';
 import { createMemoryReplayStore } from './replay-store.js';
 import { createResourceTokenIssuer } from './resource-token.js';
+import { createMemorySessionStore } from './session-store.js';
+import { createSessionGate } from './sessions.js';
 import { createIssuerTrust } from './trust.js';
 import type { Resource, ResourceOptions } from './types.js';
 import { type VerifierContext, verifyRequest } from './verify.js';
@@ -161,6 +164,17 @@ export function createResource(options: ResourceOptions): Resource {
     ...routePolicy,
     requireDigestWhenBody: true,
   };
+  const sessions = createSessionGate({
+    store:
+      options.sessions?.store ?? createMemorySessionStore({ maxEntries: SESSION_DEFAULTS.maxEntries, now }),
+    lifetimeSeconds: positiveInteger(
+      'sessions.lifetimeSeconds',
+      options.sessions?.lifetimeSeconds,
+      SESSION_DEFAULTS.lifetimeSeconds,
+      SESSION_DEFAULTS.maxLifetimeSeconds,
+    ),
+    now,
+  });
   const scopeDescriptions = metadata.scope_descriptions;
   const knownScopes = scopeDescriptions === undefined ? undefined : new Set(Object.keys(scopeDescriptions));
 
@@ -169,7 +183,7 @@ export function createResource(options: ResourceOptions): Resource {
     maxBodyBytes,
     async verify(request, route, verifyOptions) {
       const { outcome } = await verifyRequest(context, request, route, routePolicy, verifyOptions);
-      return outcome;
+      return sessions.apply(request, route, outcome);
     },
     metadata(): ResourceMetadata {
       return structuredClone(metadata);

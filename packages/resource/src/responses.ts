@@ -96,3 +96,22 @@ export function challengeResponse(
     { requirement },
   );
 }
+
+/**
+ * `response` with `headers` added (the `responseHeaders` of a verified request, e.g. `AAuth-Access`). A
+ * response whose headers are immutable (one obtained from fetch) is copied first.
+ */
+export function withResponseHeaders(
+  response: Response,
+  headers: Record<string, string> | undefined,
+): Response {
+  if (headers === undefined) return response;
+  let target = response;
+  try {
+    for (const [name, value] of Object.entries(headers)) target.headers.set(name, value);
+  } catch {
+    target = new Response(response.body, response);
+    for (const [name, value] of Object.entries(headers)) target.headers.set(name, value);
+  }
+  return target;
+}

@@ -59,6 +59,15 @@ export function normalizeRoute(route: RouteRequirement): NormalizedRoute {
       'a route with scopes must accept auth tokens: only auth tokens grant scope',
     );
   }
+  if (route.session !== undefined) {
+    if (route.session !== 'issue' && route.session !== 'accept') {
+      throw new InvalidArgumentError(`route session ${JSON.stringify(route.session)} is not issue or accept`);
+    }
+    // Session tokens ride on the agent token (P11 #aauth-access), so the route must accept it.
+    if (!accept.has('agent')) {
+      throw new InvalidArgumentError('a route with session must accept agent tokens');
+    }
+  }
   const result: NormalizedRoute = { accept, scope };
   normalized.set(route, result);
   return result;

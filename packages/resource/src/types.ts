@@ -9,6 +9,7 @@ import type {
   VerifiedToken,
 } from '@aauth-kit/core';
 import type { ReplayStore } from './replay-store.js';
+import type { SessionStore } from './session-store.js';
 import type { IssuerPolicy } from './trust.js';
 
 /** Token kinds a route can accept (resource tokens are never presented to their own issuer). */
@@ -23,6 +24,30 @@ export interface RouteRequirement {
    * so a route with scopes must accept `auth`.
    */
   scope?: string | readonly string[];
+  /**
+   * `AAuth-Access` session tokens (P11 #aauth-access, mode 2) on agent-token requests. `accept`: a presented
+   * `Authorization: AAuth <token>` is checked and exposed as `identity.session`. `issue`: the same, and a
+   * fresh token is issued (replacing the presented one) and sent back as `AAuth-Access`. Requires `agent`
+   * in `accept`.
+   */
+  session?: 'issue' | 'accept';
+}
+
+/** A session token as the handler sees it: never the token itself. */
+export interface AAuthSession {
+  /** base64url SHA-256 of the token: the store key, safe to log. */
+  id: string;
+  /** Unix seconds. */
+  issuedAt: number;
+  /** Unix seconds. */
+  expiresAt: number;
+}
+
+export interface SessionOptions {
+  /** Default: `createMemorySessionStore({ maxEntries: 10_000 })`. */
+  store?: SessionStore;
+  /** Session token lifetime in seconds, 1..2592000 (30 days; default 3600). */
+  lifetimeSeconds?: number;
 }
 
 /** Who made a verified request, as the handler sees it. */
@@ -42,10 +67,22 @@ export interface AAuthIdentity {
   token: VerifiedToken;
   /** The verified HTTP message signature. */
   signature: VerifiedSignature;
+  /** The session token the request presented, verified (routes with `session`). */
+  session?: AAuthSession;
+  /** The session token issued with this response (routes with `session: 'issue'`). */
+  issuedSession?: AAuthSession;
 }
 
 export type VerifyOutcome =
-  | { ok: true; identity: AAuthIdentity }
+  | {
+      ok: true;
+      identity: AAuthIdentity;
+      /**
+       * Headers the handler's response must carry (`AAuth-Access` on a session-issuing route). The
+       * middleware adds them; callers of `resource.verify` add them themselves.
+       */
+      responseHeaders?: Record<string, string>;
+    }
   | {
       ok: false;
       /** 401 (signature failure or challenge), 403 (refused, never with Signature-Error), 413 (body too large). */
@@ -116,6 +153,8 @@ export interface ResourceOptions {
   maxBodyBytes?: number;
   /** Clock in Unix seconds (default `Date.now() / 1000`), as everywhere in aauth-kit. */
   now?: () => number;
+  /** Settings for `AAuth-Access` session tokens, used by routes with `session` (see README, "Sessions"). */
+  sessions?: SessionOptions;
 }
 
 export interface IssueResourceTokenInput {

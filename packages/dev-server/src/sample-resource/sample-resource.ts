@@ -1,11 +1,18 @@
 /**
  * The sample resource: a small documents API protected by @aauth-kit/resource.
- *   GET  /documents              agent, person or auth token
- *   GET  /documents/:id          agent, person or auth token
+ *   POST /session                agent token → 204 + `AAuth-Access` session token (P11 #aauth-access)
+ *   GET  /documents              agent, person or auth token; agent requests may carry the session
+ *   GET  /documents/:id          agent, person or auth token; agent requests may carry the session
  *   POST /documents/:id/summary  auth token with scope `documents.write` (consent by default)
  * and its `aauth-resource.json` + JWKS.
  */
-import { type AAuthIdentity, createResource, type Resource, type VerifyOutcome } from '@aauth-kit/resource';
+import {
+  type AAuthIdentity,
+  createResource,
+  type Resource,
+  type RouteRequirement,
+  type VerifyOutcome,
+} from '@aauth-kit/resource';
 import { MEDIA_TYPE, PROBLEM_CODE } from '../constants.js';
 import type { DevServerContext } from '../context.js';
 import type { FetchHandler } from '../http/fetch-bridge.js';
@@ -19,8 +26,10 @@ export const SAMPLE_SCOPES = {
 
 const DOCUMENT_PATH = /^\/documents\/([A-Za-z0-9_-]{1,64})$/;
 const SUMMARY_PATH = /^\/documents\/([A-Za-z0-9_-]{1,64})\/summary$/;
-const READ_ROUTE = { accept: ['agent', 'person', 'auth'] } as const;
-const WRITE_ROUTE = { accept: ['auth'], scope: SAMPLE_SCOPES.write } as const;
+// Mode 2 (resource-managed): the dev server's "own login" is simply a verified agent token.
+const SESSION_ROUTE: RouteRequirement = { accept: ['agent'], session: 'issue' };
+const READ_ROUTE: RouteRequirement = { accept: ['agent', 'person', 'auth'], session: 'accept' };
+const WRITE_ROUTE: RouteRequirement = { accept: ['auth'], scope: SAMPLE_SCOPES.write };
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -96,11 +105,7 @@ export function createSampleResource(
   });
   const summaries: DocumentSummary[] = [];
 
-  async function verify(
-    request: Request,
-    route: typeof READ_ROUTE | typeof WRITE_ROUTE,
-    verdict: Verdict,
-  ): Promise<VerifyOutcome> {
+  async function verify(request: Request, route: RouteRequirement, verdict: Verdict): Promise<VerifyOutcome> {
     const outcome = await resource.verify(request, route);
     if (outcome.ok) verdict.identity = outcome.identity;
     else verdict.error = outcome.error.code;
@@ -132,6 +137,17 @@ export function createSampleResource(
 
   async function serve(request: Request, verdict: Verdict): Promise<Response> {
     const { pathname } = new URL(request.url);
+
+    if (pathname === '/session') {
+      if (request.method !== 'POST')
+        return problem(405, PROBLEM_CODE.methodNotAllowed, 'use POST', { allow: 'POST' });
+      const outcome = await verify(request, SESSION_ROUTE, verdict);
+      if (!outcome.ok) return outcome.response;
+      return new Response(null, {
+        status: 204,
+        headers: { 'cache-control': 'no-store', ...outcome.responseHeaders },
+      });
+    }
 
     if (pathname === '/documents') {
       if (request.method !== 'GET')

@@ -43,6 +43,9 @@ beforeAll(async () => {
   app.put('/summaries', aauth(resource, { accept: ['auth'], scope: 'docs.write' }), (req, res) => {
     res.json({ person: req.aauth?.person, scope: req.aauth?.scope });
   });
+  app.post('/session', aauth(resource, { accept: ['agent'], session: 'issue' }), (_req, res) => {
+    res.status(204).end();
+  });
   const router = express.Router();
   router.get('/items', aauth(resource, { accept: ['agent'] }), (req, res) => {
     res.json({ path: req.originalUrl, agent: req.aauth?.agentId });
@@ -65,6 +68,12 @@ async function call(path: string, token: string, init: SignedRequestInit = {}): 
 }
 
 describe('express aauth()', () => {
+  it('adds AAuth-Access to the response on a session-issuing route', async () => {
+    const response = await call('/session', await world.agentToken(), { method: 'POST' });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('aauth-access')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
   it('lets a verified request through with req.aauth set', async () => {
     const response = await call('/docs', await world.agentToken());
     expect(response.status).toBe(200);

@@ -75,6 +75,8 @@ export function aauth(resource: Resource, route: RouteRequirement): RequestHandl
       const outcome = await verifyNodeRequest(resource, req, route, { body, path: req.originalUrl });
       if (outcome.ok) {
         req.aauth = outcome.identity;
+        // A session-issuing route's AAuth-Access rides on whatever the handlers answer.
+        for (const [name, value] of Object.entries(outcome.responseHeaders ?? {})) res.setHeader(name, value);
         next();
         return;
       }

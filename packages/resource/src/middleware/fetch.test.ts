@@ -15,6 +15,7 @@ import {
   type World,
 } from '../__fixtures__/world.js';
 import { createResource } from '../resource.js';
+import { sessionTokenId } from '../sessions.js';
 import type { Resource } from '../types.js';
 import { withAAuth } from './fetch.js';
 
@@ -38,10 +39,20 @@ beforeAll(async () => {
   const summaries = withAAuth(resource, { accept: ['auth'], scope: 'docs.write' }, (_request, identity) =>
     Response.json({ scope: identity.scope }),
   );
+  // Immutable headers, as a proxied fetch() response has: the session header must still get through.
+  const session = withAAuth(resource, { accept: ['agent'], session: 'issue' }, () =>
+    Response.redirect(`${server.origin}/docs`, 303),
+  );
+  const inSession = withAAuth(resource, { accept: ['agent'], session: 'accept' }, (_request, identity) =>
+    Response.json({ session: identity.session?.id ?? null }),
+  );
   handler = async (request) => {
     const wellKnown = resource.handleWellKnown(request);
     if (wellKnown !== undefined) return wellKnown;
-    return new URL(request.url).pathname === '/summaries' ? summaries(request) : documents(request);
+    const { pathname } = new URL(request.url);
+    if (pathname === '/session') return session(request);
+    if (pathname === '/in-session') return inSession(request);
+    return pathname === '/summaries' ? summaries(request) : documents(request);
   };
 });
 
@@ -101,6 +112,20 @@ describe('withAAuth (fetch handlers)', () => {
       await world.authToken({ aud: server.origin, scope: 'docs.write' }),
     );
     expect(await granted.json()).toEqual({ scope: ['docs.write'] });
+  });
+
+  it('adds AAuth-Access to the handler response on a session-issuing route, and accepts it after', async () => {
+    const url = `${server.origin}/session`;
+    const signed = await signAsAgent(world, url, await world.agentToken(), { method: 'POST' });
+    const issued = await fetch(url, { method: 'POST', headers: signed.headers, redirect: 'manual' });
+    expect(issued.status).toBe(303);
+    const token = issued.headers.get('aauth-access') ?? '';
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const used = await call('/in-session', await world.agentToken(), {
+      headers: { authorization: `AAuth ${token}` },
+    });
+    expect(used.status).toBe(200);
+    expect(await used.json()).toEqual({ session: await sessionTokenId(token) });
   });
 
   it('refuses an invalid route when wrapping, not on the first request', () => {

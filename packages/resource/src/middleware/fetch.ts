@@ -2,6 +2,7 @@
  * AAuth for fetch-style handlers (`(request: Request) => Response`): Deno, Bun, Cloudflare Workers,
  * Next.js route handlers, `@hono/node-server`'s raw mode, and anything else speaking WHATWG Request.
  */
+import { withResponseHeaders } from '../responses.js';
 import { normalizeRoute } from '../route.js';
 import type { AAuthIdentity, Resource, RouteRequirement } from '../types.js';
 
@@ -21,6 +22,7 @@ export function withAAuth(
   return async (request) => {
     const outcome = await resource.verify(request, route, { signal: request.signal });
     if (!outcome.ok) return outcome.response;
-    return handler(request, outcome.identity);
+    // A session-issuing route's AAuth-Access rides on whatever the handler answers.
+    return withResponseHeaders(await handler(request, outcome.identity), outcome.responseHeaders);
   };
 }

@@ -35,6 +35,7 @@ beforeAll(async () => {
   app.put('/summaries', aauth(resource, { accept: ['auth'], scope: ['docs.write'] }), (c) =>
     c.json({ person: c.get('aauth').person, scope: c.get('aauth').scope }),
   );
+  app.post('/session', aauth(resource, { accept: ['agent'], session: 'issue' }), (c) => c.body(null, 204));
   app.get('/.well-known/*', (c) => resource.handleWellKnown(c.req.raw) ?? c.notFound());
 });
 
@@ -54,6 +55,12 @@ describe('hono aauth()', () => {
     const response = await call('/docs', await world.agentToken());
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ agent: 'aauth:bot@localhost', kind: 'agent' });
+  });
+
+  it('adds AAuth-Access to the response on a session-issuing route', async () => {
+    const response = await call('/session', await world.agentToken(), { method: 'POST' });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('aauth-access')).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('leaves the body readable with c.req.json() after verifying its digest', async () => {

@@ -25,6 +25,8 @@ export function aauth(resource: Resource, route: RouteRequirement): MiddlewareHa
     if (!outcome.ok) return outcome.response;
     c.set('aauth', outcome.identity);
     await next();
+    // A session-issuing route's AAuth-Access rides on whatever the handlers answered.
+    for (const [name, value] of Object.entries(outcome.responseHeaders ?? {})) c.header(name, value);
     return undefined;
   };
 }
