@@ -4,6 +4,7 @@
  * the client sent from the fetch it was given.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { signMessage } from '../../packages/core/src/index.js';
 import type { ResourceRequestRecord } from '../../packages/dev-server/src/index.js';
 import { sessionTokenId } from '../../packages/resource/src/index.js';
 import { type DevWorld, devWorld } from './helpers.js';
@@ -87,5 +88,32 @@ describe('AAuth-Access against the dev server', () => {
     expect(sent[2]?.authorization).toBe(`AAuth ${second}`);
     expect(records[2]?.identity?.session?.id).toBe(await sessionTokenId(second));
     expect(records.map((record) => record.status)).toEqual([204, 204, 200]);
+  });
+
+  it('drops a session the resource no longer accepts and re-sends the call once on the agent token alone', async () => {
+    const setup = await sessionWorld();
+    world = setup.world;
+    const { records, sent } = setup;
+    const stale = accessToken(await world.client.fetch(`${world.resource}/session`, { method: 'POST' }));
+
+    // Another request of the same agent rolls the session: the resource retires the token the client holds.
+    const url = `${world.resource}/session`;
+    const headers: Record<string, string> = { authorization: `AAuth ${stale}` };
+    const signed = await signMessage(
+      { method: 'POST', url, headers },
+      { signer: world.key.signer, signatureKey: { scheme: 'jwt', jwt: world.agentToken }, nonce: true },
+    );
+    expect(
+      (await world.server.fetch(url, { method: 'POST', headers: { ...headers, ...signed } })).status,
+    ).toBe(204);
+
+    const read = await world.client.fetch(`${world.resource}/documents`);
+    expect(read.status).toBe(200);
+    const reads = sent.filter((entry) => entry.url === `${world!.resource}/documents`);
+    expect(reads.map((entry) => entry.authorization)).toEqual([`AAuth ${stale}`, null]);
+    expect(records.slice(-2).map((record) => record.status)).toEqual([401, 200]);
+    // Later calls no longer send the refused token.
+    await world.client.fetch(`${world.resource}/documents/1`);
+    expect(sent.at(-1)?.authorization).toBeNull();
   });
 });

@@ -72,6 +72,8 @@ interface CallState {
   personRetried: boolean;
   authChallenges: number;
   psRestarted: boolean;
+  /** The call was already re-sent once without a refused session token. */
+  sessionRetried: boolean;
 }
 
 type Reaction =
@@ -141,6 +143,7 @@ export class ResourceFlow {
       personRetried: false,
       authChallenges: 0,
       psRestarted: false,
+      sessionRetried: false,
     };
     let carried: { final: FinalAnswer; credential: Credential } | undefined = await this.#resumeHeld(out);
     let sends = 0;
@@ -167,6 +170,12 @@ export class ResourceFlow {
       if (response.status === 401 && sentSession !== undefined && !fresh) {
         // The session token was not accepted; later requests go without it.
         if (this.#sessions.get(resource) === sentSession) this.#sessions.delete(resource);
+        // A refused session (not a signature failure) is re-sent once on the token alone (P11 §6.9).
+        if (!state.sessionRetried && !response.headers.has(HEADER.signatureError)) {
+          state.sessionRetried = true;
+          discard(response);
+          continue;
+        }
       }
       const reaction = await this.#react(out, response, credential, agent, parts, state);
       if (reaction.type === 'return') {
