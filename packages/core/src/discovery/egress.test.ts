@@ -101,10 +101,17 @@ describe('strict egress admission', () => {
     await expect(admitUrl('https://nowhere.example/x', policy)).rejects.toBeInstanceOf(NetworkError);
   });
 
-  it('admits an allow-listed internal host without a range check, but still https only', async () => {
+  it('admits an allow-listed internal host without a range check, resolved for pinning, https only', async () => {
     const policy: EgressPolicy = { ...resolvingTo('10.0.0.1'), allowHosts: ['keys.internal'] };
-    await expect(admitUrl('https://keys.internal/jwks', policy)).resolves.toMatchObject({ addresses: [] });
+    await expect(admitUrl('https://keys.internal/jwks', policy)).resolves.toMatchObject({
+      addresses: [{ address: '10.0.0.1', family: 4 }],
+    });
     await expect(admitUrl('http://keys.internal/jwks', policy)).rejects.toBeInstanceOf(EgressDeniedError);
+  });
+
+  it('admits an allow-listed IP literal as named, with nothing to resolve', async () => {
+    const policy: EgressPolicy = { profile: 'strict', allowHosts: ['10.1.2.3'] };
+    await expect(admitUrl('https://10.1.2.3/jwks', policy)).resolves.toMatchObject({ addresses: [] });
   });
 });
 

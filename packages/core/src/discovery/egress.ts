@@ -2,11 +2,12 @@
  * Egress admission for discovery fetches (SK08 §7.3, P11 #jwks-discovery): a verifier fetches URLs
  * chosen by whoever sent the request, so every outbound URL is admitted here before any byte leaves.
  *
- * Pinning: the admitted addresses are returned, but the global `fetch` (undici) exposes no public hook
- * to connect to a given address, so a DNS answer that changes between admission and connection (DNS
- * rebinding) is not prevented by this module alone. Callers who need a hard pin inject a `fetch` bound
- * to a dispatcher whose `connect.lookup` answers with the admitted addresses, or resolve through a
- * resolver they control via `EgressPolicy.lookup`.
+ * Pinning: the admitted addresses are returned in `AdmittedUrl.addresses`, and the default discovery
+ * transport (`pinned-transport.ts`, node:https) connects to exactly those addresses while TLS still
+ * verifies the certificate for the host name, so a DNS answer that changes between admission and
+ * connection (DNS rebinding) cannot redirect the request. Not pinned: development loopback hosts and
+ * allow-listed IP literals (nothing to resolve or operator-chosen), and any caller-injected `fetch`,
+ * which owns its own transport and DNS (bind it to the admitted addresses yourself if you need that).
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
@@ -41,7 +42,10 @@ export const DEVELOPMENT_EGRESS: EgressPolicy = Object.freeze({ profile: 'develo
 
 export interface AdmittedUrl {
   url: URL;
-  /** Addresses the host resolved to at admission (empty for an admitted loopback/allow-listed host). */
+  /**
+   * Addresses the host resolved to at admission; the default transport connects only to these.
+   * Empty for a development loopback host and an allow-listed IP literal (connected as named).
+   */
   addresses: readonly ResolvedAddress[];
 }
 
@@ -157,9 +161,10 @@ export async function admitUrl(
   if (url.protocol !== 'https:') {
     throw new EgressDeniedError(href, `scheme ${url.protocol} is refused (https only)`);
   }
-  if (policy.allowHosts?.includes(hostname)) return { url, addresses: [] };
+  const allowListed = policy.allowHosts?.includes(hostname) === true;
   const bare = stripBrackets(hostname);
   if (isIP(bare) !== 0) {
+    if (allowListed) return { url, addresses: [] };
     throw new EgressDeniedError(href, 'IP-literal hosts are refused');
   }
   let addresses: readonly ResolvedAddress[];
@@ -170,6 +175,8 @@ export async function admitUrl(
     throw new NetworkError(`DNS lookup failed for ${bare}`, href, { cause });
   }
   if (addresses.length === 0) throw new NetworkError(`DNS lookup for ${bare} returned no address`, href);
+  // Allow-listed names skip the range check but are still resolved once so the connection is pinned.
+  if (allowListed) return { url, addresses };
   for (const { address } of addresses) {
     if (isNonPublicAddress(address)) {
       throw new EgressDeniedError(href, `${bare} resolves to a non-public address (${address})`);

@@ -11,13 +11,19 @@ import {
   NetworkError,
   TimeoutError,
 } from '../errors.js';
-import { admitUrl, type EgressPolicy, STRICT_EGRESS } from './egress.js';
+import { type AdmittedUrl, admitUrl, type EgressPolicy, STRICT_EGRESS } from './egress.js';
+import { pinnedGet, type TransportResponse } from './pinned-transport.js';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_BYTES = 256 * 1024;
 export const MAX_REDIRECTS = 3;
 
 export interface FetchJsonOptions {
+  /**
+   * Custom transport. The injector owns it, including DNS: admission still runs per hop, but the
+   * connection is not pinned to the admitted addresses. Without it, requests go over node:https
+   * connected to exactly the addresses admission vetted (no DNS rebinding window).
+   */
   fetch?: typeof fetch;
   egress?: EgressPolicy;
   /** Bound on the whole exchange: admission, redirects and body (default 5000 ms). */
@@ -74,7 +80,7 @@ export function parseCacheDirectives(
   return { noStore, maxAgeSeconds };
 }
 
-async function readBounded(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
+async function readBounded(response: TransportResponse, maxBytes: number, url: string): Promise<Uint8Array> {
   const declared = response.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
@@ -120,13 +126,30 @@ function abortError(callerSignal: AbortSignal | undefined, timeoutMs: number, ur
   return new TimeoutError(`fetch of ${url} took longer than ${timeoutMs} ms`, { cause });
 }
 
+type Transport = (admitted: AdmittedUrl, signal: AbortSignal) => Promise<TransportResponse>;
+
+const ACCEPT_JSON = Object.freeze({ accept: 'application/json' });
+
+function injectedTransport(doFetch: typeof fetch): Transport {
+  return (admitted, signal) =>
+    doFetch(admitted.url.href, {
+      method: 'GET',
+      redirect: 'manual',
+      signal,
+      headers: ACCEPT_JSON,
+    });
+}
+
+const pinnedTransport: Transport = (admitted, signal) =>
+  pinnedGet(admitted, { signal, headers: ACCEPT_JSON });
+
 /**
  * GET a JSON document. Admission runs before every hop; redirects are followed manually, at most
  * three, and only within the same origin. Errors: EgressDeniedError (admission, redirect, size),
  * TimeoutError, AbortedError, NetworkError (transport), DiscoveryError (status, JSON).
  */
 export async function fetchJson(url: string, options: FetchJsonOptions = {}): Promise<FetchJsonResult> {
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const transport = options.fetch ? injectedTransport(options.fetch) : pinnedTransport;
   const egress = options.egress ?? STRICT_EGRESS;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -136,17 +159,13 @@ export async function fetchJson(url: string, options: FetchJsonOptions = {}): Pr
   let current = url;
   try {
     for (let hop = 0; ; hop++) {
-      const { url: admitted } = await admitUrl(current, egress, signal);
-      let response: Response;
+      const admission = await admitUrl(current, egress, signal);
+      const admitted = admission.url;
+      let response: TransportResponse;
       try {
-        response = await doFetch(admitted.href, {
-          method: 'GET',
-          redirect: 'manual',
-          signal,
-          headers: { accept: 'application/json' },
-        });
+        response = await transport(admission, signal);
       } catch (cause) {
-        if (signal.aborted) throw cause;
+        if (signal.aborted || cause instanceof NetworkError) throw cause;
         throw new NetworkError(`fetch of ${admitted.href} failed`, admitted.href, { cause });
       }
       if (REDIRECT_STATUSES.has(response.status)) {
