@@ -31,6 +31,7 @@ import {
 } from '@aauth-kit/core';
 import { fetch as hsFetch, verify as hsVerify } from '@hellocoop/httpsig';
 import { Bench } from 'tinybench';
+import { runResourceBench } from './resource.js';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 7));
 const TIME_MS = Math.max(50, Number(process.env.BENCH_TIME_MS ?? 200));
@@ -229,3 +230,6 @@ console.table(
     };
   }),
 );
+
+// What @aauth-kit/resource adds on top of core verification (resource.verify vs core verify).
+await runResourceBench();

@@ -183,7 +183,8 @@ export function createResource(options: ResourceOptions): Resource {
     maxBodyBytes,
     async verify(request, route, verifyOptions) {
       const { outcome } = await verifyRequest(context, request, route, routePolicy, verifyOptions);
-      return sessions.apply(request, route, outcome);
+      // Only session routes have anything to apply; the rest skip the gate's extra promise.
+      return route.session === undefined ? outcome : sessions.apply(request, route, outcome);
     },
     metadata(): ResourceMetadata {
       return structuredClone(metadata);

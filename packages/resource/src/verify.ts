@@ -252,9 +252,10 @@ export async function verifyRequest(
   options: VerifyOptions | undefined,
 ): Promise<VerifiedRequest> {
   const plan = normalizeRoute(route);
-  let body: Uint8Array | null;
+  let body: Uint8Array | null = null;
   try {
-    body = await readRequestBody(request, ctx.maxBodyBytes);
+    // Most requests (GET) have no body: skip the read and its await entirely.
+    if (request.body !== null) body = await readRequestBody(request, ctx.maxBodyBytes);
   } catch (error) {
     if (!(error instanceof PayloadTooLargeError)) throw error;
     const response = problemResponse(413, PROBLEM_CODE.payloadTooLarge, error.message);

@@ -13,6 +13,8 @@ import type { ConsentServer, Interaction, PendingConsent, StoredToken } from './
 export interface FinalAnswer {
   response: Response;
   body: Uint8Array;
+  /** The URL that gave this answer (the polled pending URL): a relative `Location` in it resolves here (RFC 9110 §10.2.2). */
+  url: URL;
 }
 
 /** What a completed consent produced. */

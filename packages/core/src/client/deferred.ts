@@ -135,7 +135,7 @@ export async function handlePollAnswer(
     const answer = readDeferred(response, body, requestUrl, now);
     // A held resource call asking for a (new) auth token goes back to the resource flow.
     if (record.server === 'resource' && answer.requirement?.requirement === REQUIREMENT.authToken) {
-      return { response, body };
+      return { response, body, url: requestUrl };
     }
     await absorbDeferred(ctx, record, answer, signal);
     return undefined;
@@ -157,7 +157,7 @@ export async function handlePollAnswer(
   if (status === 408 && (fromPs || problem?.error === 'expired'))
     throw new ConsentExpiredError(resource, problem);
   if (status === 410) throw new InteractionGoneError(resource, problem);
-  if (!fromPs || status === 200) return { response, body };
+  if (!fromPs || status === 200) return { response, body, url: requestUrl };
   if (status === 401) {
     const code = readSignatureError(response)?.error;
     if (code !== undefined && !record.answered.has(`\u0000sig:${code}`)) {
@@ -167,7 +167,7 @@ export async function handlePollAnswer(
       return undefined;
     }
   }
-  throw new PersonServerError(requestUrl.href, status, problem);
+  throw new PersonServerError(requestUrl.href, status, problem, { retryAfterMs: retryAfter });
 }
 
 export interface PollOptions {

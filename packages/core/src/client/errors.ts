@@ -100,6 +100,11 @@ export class ProtocolError extends AAuthError {
   }
 }
 
+export interface PersonServerErrorOptions extends AAuthErrorOptions {
+  /** The answer's `Retry-After`, in milliseconds from when it was received. */
+  retryAfterMs?: number | undefined;
+}
+
 /** The Person Server answered 4xx/5xx to a token request or a poll; `error` is its problem code. */
 export class PersonServerError extends AAuthError {
   static override readonly code = 'ERR_PERSON_SERVER';
@@ -108,7 +113,9 @@ export class PersonServerError extends AAuthError {
   readonly error: string;
   readonly problem: ProblemInfo | undefined;
   readonly url: string;
-  constructor(url: string, status: number, problem?: ProblemInfo, options?: AAuthErrorOptions) {
+  /** The answer's `Retry-After` in milliseconds, when it sent one (e.g. with 502 `as_unreachable`). */
+  readonly retryAfterMs: number | undefined;
+  constructor(url: string, status: number, problem?: ProblemInfo, options?: PersonServerErrorOptions) {
     const error = problem?.error ?? problem?.signatureError ?? `http_${status}`;
     super(
       `person server answered ${status} ${error}${problem?.detail ? `: ${problem.detail}` : ''}`,
@@ -118,5 +125,6 @@ export class PersonServerError extends AAuthError {
     this.error = error;
     this.problem = problem;
     this.url = url;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }

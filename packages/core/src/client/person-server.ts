@@ -188,7 +188,9 @@ export class PersonServerClient {
       if (status === 403 && problem?.error !== undefined && CONSENT_ENDINGS.has(problem.error)) {
         throw new ConsentDeniedError(resource, problem.error, status, problem);
       }
-      throw new PersonServerError(url.href, status, problem);
+      throw new PersonServerError(url.href, status, problem, {
+        retryAfterMs: parseRetryAfter(response.headers.get(HEADER.retryAfter), now()),
+      });
     }
   }
 }

@@ -19,6 +19,7 @@ import type { OutgoingRequest } from './outgoing.js';
 import type { PollScheduleOptions } from './poll-schedule.js';
 import { checkResourceToken } from './resource-token.js';
 import type { Credential, RequestSigner } from './signing.js';
+import { sleep } from './timers.js';
 import { agentCredential, type ConsentMode, storedCredential, type TokenBroker } from './token-broker.js';
 import type { CacheKeyParts } from './token-cache.js';
 import { discard, MAX_PROTOCOL_BODY_BYTES, readBounded, type Transport } from './transport.js';
@@ -36,8 +37,16 @@ const TOKEN_ERRORS: ReadonlySet<string> = new Set([
   SIGNATURE_ERROR_CODE.invalidKey,
   SIGNATURE_ERROR_CODE.unknownKey,
 ]);
-/** PS answers after which a fresh resource token (one more resource round trip) may succeed. */
-const RETRY_WITH_FRESH_RESOURCE_TOKEN: ReadonlySet<string> = new Set(['expired_resource_token']);
+/**
+ * PS answers after which a fresh resource token (one more resource round trip) may succeed. `502
+ * as_unreachable`: the PS could not reach the resource's AS; retry later with a fresh one (P11 §8).
+ */
+const RETRY_WITH_FRESH_RESOURCE_TOKEN: ReadonlySet<string> = new Set([
+  'expired_resource_token',
+  'as_unreachable',
+]);
+/** Longest PS `Retry-After` the call sits through before its one retry; a longer one is the caller's call. */
+const MAX_PS_RETRY_AFTER_MS = 10_000;
 const RETRY_WITH_FRESH_PRESENTED_TOKEN: ReadonlySet<string> = new Set([
   'invalid_presented_token',
   'expired_presented_token',
@@ -153,9 +162,12 @@ export class ResourceFlow {
       let response: Response;
       let credential: Credential;
       let sentSession: string | undefined;
+      // The URL that gave `response`: a relative Location resolves against it (RFC 9110 §10.2.2).
+      let answeredBy = out.url;
       if (carried !== undefined) {
         response = toResponse(carried.final);
         credential = carried.credential;
+        answeredBy = carried.final.url;
         carried = undefined;
       } else {
         if (sends++ >= MAX_SENDS) {
@@ -177,7 +189,7 @@ export class ResourceFlow {
           continue;
         }
       }
-      const reaction = await this.#react(out, response, credential, agent, parts, state);
+      const reaction = await this.#react(out, response, answeredBy, credential, agent, parts, state);
       if (reaction.type === 'return') {
         if (response.status !== 401 && response.status !== 402) this.#learnRoute(route, credential);
         return response;
@@ -274,6 +286,7 @@ export class ResourceFlow {
   async #react(
     out: OutgoingRequest,
     response: Response,
+    answeredBy: URL,
     credential: Credential,
     agent: AgentTokenState,
     parts: CacheKeyParts,
@@ -281,15 +294,15 @@ export class ResourceFlow {
   ): Promise<Reaction> {
     const status = response.status;
     if (status !== 401 && status !== 402 && status !== 202) return RETURN;
-    const requirement = readRequirement(response, out.url.href);
+    const requirement = readRequirement(response, answeredBy.href);
     if (status === 202) {
       if (requirement === undefined) return RETURN; // a plain 202 Accepted (MCP notifications, jobs)
-      const answer = readDeferred(response, undefined, out.url, this.#o.now());
+      const answer = readDeferred(response, undefined, answeredBy, this.#o.now());
       if (requirement.requirement === REQUIREMENT.authToken) {
         return this.#deferredAuthToken(out, requirement, answer, credential, agent, parts, state);
       }
       const body = await readBounded(response, MAX_PROTOCOL_BODY_BYTES, out.url.href);
-      const full = readDeferred(response, body, out.url, this.#o.now());
+      const full = readDeferred(response, body, answeredBy, this.#o.now());
       const final = await this.#heldByResource(out, full, credential, parts, false);
       return { type: 'final', final, credential };
     }
@@ -389,7 +402,11 @@ export class ResourceFlow {
     } catch (error) {
       if (!(error instanceof PersonServerError) || state.psRestarted) throw error;
       if (RETRY_WITH_FRESH_RESOURCE_TOKEN.has(error.error)) {
+        const delay = error.retryAfterMs ?? 0;
+        if (delay > MAX_PS_RETRY_AFTER_MS) throw error;
         state.psRestarted = true;
+        // Wait before re-sending, so the resource mints the fresh resource token after the pause.
+        await sleep(delay, out.signal);
         state.forced = credential;
         return undefined;
       }

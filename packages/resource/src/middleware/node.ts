@@ -85,19 +85,30 @@ export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8
   });
 }
 
-function requestUrl(req: IncomingMessage, path: string | undefined): URL {
-  const scheme = (req.socket as TLSSocket | undefined)?.encrypted === true ? 'https' : 'http';
-  // Only the path and query matter to verification: @authority comes from the resource's configured
-  // authority, never from Host. A Host that is not a valid authority is replaced, not trusted.
-  let base = `${scheme}://localhost`;
-  const host = req.headers.host;
+/** The last Host seen and its origin: a server sees the same Host on nearly every request. */
+let lastOrigin: { scheme: string; host: string | undefined; origin: string } | undefined;
+
+function requestOrigin(scheme: string, host: string | undefined): string {
+  if (lastOrigin !== undefined && lastOrigin.scheme === scheme && lastOrigin.host === host) {
+    return lastOrigin.origin;
+  }
+  let origin = `${scheme}://localhost`;
   if (host !== undefined) {
     try {
-      base = new URL(`${scheme}://${host}`).origin;
+      origin = new URL(`${scheme}://${host}`).origin;
     } catch {
       // keep the placeholder origin
     }
   }
+  lastOrigin = { scheme, host, origin };
+  return origin;
+}
+
+function requestUrl(req: IncomingMessage, path: string | undefined): URL {
+  const scheme = (req.socket as TLSSocket | undefined)?.encrypted === true ? 'https' : 'http';
+  // Only the path and query matter to verification: @authority comes from the resource's configured
+  // authority, never from Host. A Host that is not a valid authority is replaced, not trusted.
+  const base = requestOrigin(scheme, req.headers.host);
   try {
     return new URL(path ?? req.url ?? '/', base);
   } catch (cause) {
@@ -173,11 +184,10 @@ export async function verifyNodeRequest(
 ): Promise<NodeVerifyOutcome> {
   let read: ReadRequest;
   try {
-    read = await readWebRequest(req, {
-      maxBodyBytes: resource.maxBodyBytes,
-      ...(options.body === undefined ? {} : { body: options.body }),
-      ...(options.path === undefined ? {} : { path: options.path }),
-    });
+    const readOptions: ToWebRequestOptions = { maxBodyBytes: resource.maxBodyBytes };
+    if (options.body !== undefined) readOptions.body = options.body;
+    if (options.path !== undefined) readOptions.path = options.path;
+    read = await readWebRequest(req, readOptions);
   } catch (error) {
     if (error instanceof PayloadTooLargeError) return payloadTooLarge(error);
     throw error;
