@@ -109,6 +109,23 @@ describe('strict egress admission', () => {
     await expect(admitUrl('http://keys.internal/jwks', policy)).rejects.toBeInstanceOf(EgressDeniedError);
   });
 
+  it('admits an allow-listed name the resolver does not know unpinned (a test identifier routed by an injected fetch)', async () => {
+    const policy: EgressPolicy = {
+      profile: 'strict',
+      allowHosts: ['ps.mockin.test'],
+      lookup: async () => {
+        throw new Error('ENOTFOUND');
+      },
+    };
+    await expect(
+      admitUrl('https://ps.mockin.test/.well-known/aauth-person.json', policy),
+    ).resolves.toMatchObject({
+      addresses: [],
+    });
+    // Not allow-listed: the same resolver failure refuses the URL.
+    await expect(admitUrl('https://other.mockin.test/x', policy)).rejects.toBeInstanceOf(NetworkError);
+  });
+
   it('admits an allow-listed IP literal as named, with nothing to resolve', async () => {
     const policy: EgressPolicy = { profile: 'strict', allowHosts: ['10.1.2.3'] };
     await expect(admitUrl('https://10.1.2.3/jwks', policy)).resolves.toMatchObject({ addresses: [] });
