@@ -22,6 +22,7 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import express from 'express';
 import { Hono } from 'hono';
@@ -187,25 +188,40 @@ function expressApp(
         res.status(answer.status).json(answer.body);
         return;
       }
-      const created = new StreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
-        onsessioninitialized: (id) => {
-          transports.set(id, created);
-          sessions.set(id, created);
-        },
-      });
-      created.onclose = () => {
-        if (created.sessionId !== undefined) {
-          transports.delete(created.sessionId);
-          sessions.delete(created.sessionId);
-        }
-      };
-      await createDocumentsMcpServer(records.toolCalls).connect(created);
-      transport = created;
+      transport = await openSession(
+        (options) => new StreamableHTTPServerTransport(options),
+        transports,
+        sessions,
+        records.toolCalls,
+      );
     }
     await transport.handleRequest(req, res, req.body);
   });
   return app;
+}
+
+/** A new MCP session on `make`'s transport, kept in both maps until it closes. */
+async function openSession<T extends Transport & Session>(
+  make: (options: { sessionIdGenerator: () => string; onsessioninitialized: (id: string) => void }) => T,
+  transports: Map<string, T>,
+  sessions: Map<string, Session>,
+  toolCalls: ToolCallRecord[],
+): Promise<T> {
+  const created = make({
+    sessionIdGenerator: () => randomUUID(),
+    onsessioninitialized: (id) => {
+      transports.set(id, created);
+      sessions.set(id, created);
+    },
+  });
+  created.onclose = () => {
+    if (created.sessionId !== undefined) {
+      transports.delete(created.sessionId);
+      sessions.delete(created.sessionId);
+    }
+  };
+  await createDocumentsMcpServer(toolCalls).connect(created);
+  return created;
 }
 
 function honoApp(
@@ -232,21 +248,12 @@ function honoApp(
         const answer = noSession(sessionId === undefined ? 400 : 404, 'no valid session');
         return c.json(answer.body, answer.status as 400 | 404);
       }
-      const created = new WebStandardStreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
-        onsessioninitialized: (id) => {
-          transports.set(id, created);
-          sessions.set(id, created);
-        },
-      });
-      created.onclose = () => {
-        if (created.sessionId !== undefined) {
-          transports.delete(created.sessionId);
-          sessions.delete(created.sessionId);
-        }
-      };
-      await createDocumentsMcpServer(records.toolCalls).connect(created);
-      transport = created;
+      transport = await openSession(
+        (options) => new WebStandardStreamableHTTPServerTransport(options),
+        transports,
+        sessions,
+        records.toolCalls,
+      );
     }
     return transport.handleRequest(c.req.raw, { authInfo: c.get('authInfo'), parsedBody: body });
   });
